@@ -1,0 +1,62 @@
+# The two commands of the README: `make run` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: run test lint format check-migrations bench install worker fuzz
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@
+
+# A local .env for development: DEBUG on and a fresh random SECRET_KEY.
+.env:
+	$(PYTHON) -c "import re, secrets; t = open('.env.example').read(); \
+	t = re.sub(r'(?m)^SECRET_KEY=.*$$', 'SECRET_KEY=' + secrets.token_urlsafe(50), t); \
+	t = re.sub(r'(?m)^DEBUG=.*$$', 'DEBUG=true', t); open('.env', 'w').write(t)"
+
+# With Redis, a Celery worker (with the beat schedule) runs beside gunicorn and stops with it;
+# without Redis, tasks run inline.
+run: install .env
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	$(BIN)/python manage.py preparar_demo --port $(PORT)
+	@if $(BIN)/python manage.py shell -c "from django.conf import settings; raise SystemExit(not settings.REDIS_URL)"; then \
+		echo "Celery worker: $(BIN)/celery -A core worker -B"; \
+		mkdir -p .data; $(BIN)/celery -A core worker -B -l info -s .data/celerybeat-schedule --concurrency 2 & \
+		trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+	else echo "Sin Redis: las tareas se ejecutan en línea."; fi; \
+	$(BIN)/gunicorn core.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 \
+		--access-logfile - --timeout 120
+
+worker: install
+	$(BIN)/celery -A core worker -B -l info -s .data/celerybeat-schedule
+
+# The suite in parallel, then the API fuzzing (schemathesis needs one process).
+test: install
+	$(BIN)/pytest -m "not fuzz"
+	$(BIN)/pytest -m fuzz -n 0 core/tests/test_fuzz.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-migrations: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# A deeper schemathesis run than the one in `make test`.
+fuzz: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(BIN)/pytest core/tests/test_fuzz.py -n 0
+
+bench: install
+	$(BIN)/python -m bench

@@ -1,0 +1,110 @@
+"""Running pg_dump for one tenant's schema."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+from core.local_services import embedded_postgres_bin_dir
+
+CHUNK = 1024 * 1024
+_VERSION = re.compile(r"(\d+)(?:\.(\d+))?")
+
+
+class DumpError(Exception):
+    pass
+
+
+def _version(binary: str) -> tuple[int, int] | None:
+    try:
+        out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=10).stdout
+    except OSError:
+        return None
+    match = _VERSION.search(out.rsplit(")", 1)[-1]) or _VERSION.search(out)
+    return (int(match.group(1)), int(match.group(2) or 0)) if match else None
+
+
+def server_version() -> tuple[int, int]:
+    number = connection.cursor().connection.server_version  # e.g. 150020 or 160002
+    return number // 10000, number % 100
+
+
+def find_pg_dump() -> str:
+    """The first pg_dump at least as new as the server: BACKUP_PG_DUMP, else PATH, else the
+    embedded PostgreSQL's. A missing or too-old one is a clear error naming both versions."""
+    server = server_version()
+    embedded = embedded_postgres_bin_dir()
+    candidates = (
+        [settings.BACKUP_PG_DUMP]
+        if settings.BACKUP_PG_DUMP
+        else [
+            shutil.which("pg_dump"),
+            str(embedded / "pg_dump") if embedded else None,
+        ]
+    )
+    seen = []
+    for candidate in filter(None, candidates):
+        version = _version(candidate)
+        if version is None:
+            continue
+        if version[0] >= server[0]:
+            return candidate
+        seen.append(f"{candidate} ({version[0]}.{version[1]})")
+    if not seen:
+        raise DumpError(
+            f"No se encontró pg_dump (el servidor es PostgreSQL {server[0]}.{server[1]}); defina BACKUP_PG_DUMP."
+        )
+    raise DumpError(
+        f"pg_dump es demasiado antiguo: {', '.join(seen)}; el servidor es PostgreSQL {server[0]}.{server[1]}. "
+        "Instale un pg_dump de esa versión o posterior y defina BACKUP_PG_DUMP."
+    )
+
+
+def _connection_env() -> tuple[list[str], dict[str, str]]:
+    db = settings.DATABASES["default"]
+    args = ["--dbname", db["NAME"]]
+    if db.get("HOST"):
+        args += ["--host", str(db["HOST"])]
+    if db.get("PORT"):
+        args += ["--port", str(db["PORT"])]
+    if db.get("USER"):
+        args += ["--username", db["USER"]]
+    env = {**os.environ, "PGCONNECT_TIMEOUT": "10"}
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = db["PASSWORD"]
+    return args, env
+
+
+def dump_schema(schema: str, write) -> None:
+    """Stream a plain-SQL dump of `schema` into `write(bytes)`: one consistent snapshot, only that
+    schema, no owners or privileges."""
+    binary = find_pg_dump()
+    conn_args, env = _connection_env()
+    command = [
+        binary,
+        "--schema",
+        schema,
+        "--no-owner",
+        "--no-privileges",
+        "--format",
+        "plain",
+        "--no-password",
+        *conn_args,
+    ]
+    with (
+        Path(os.devnull).open("rb") as stdin,
+        subprocess.Popen(
+            command, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        ) as proc,
+    ):
+        for chunk in iter(lambda: proc.stdout.read(CHUNK), b""):
+            write(chunk)
+        stderr = proc.stderr.read().decode(errors="replace")
+        if proc.wait() != 0:
+            raise DumpError(f"pg_dump terminó con código {proc.returncode}: {stderr.strip()[-1000:]}")

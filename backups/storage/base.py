@@ -1,0 +1,36 @@
+"""Where backup files live. Keys look like `backups/<schema>/<manual|auto>/<file_name>`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+_KEY = re.compile(r"^backups/[a-z][a-z0-9_]{1,62}/(manual|auto)/backup_[a-z0-9_]+_[0-9_-]+\.sql(\.gz)?$")
+
+
+class StorageError(Exception):
+    """The storage service could not do it (unreachable, refused, failed)."""
+
+
+class ObjectMissing(StorageError):
+    """The object is not there."""
+
+
+def check_key(key: str) -> str:
+    """Keys are made by the service, never taken from a client; refuse anything else anyway."""
+    if not _KEY.match(key) or ".." in key:
+        raise ValueError(f"invalid backup key: {key!r}")
+    return key
+
+
+class BackupStorage(Protocol):
+    name: str
+
+    def upload(self, key: str, local_path: Path) -> None: ...
+
+    def download_to(self, key: str, dest: BinaryIO) -> None:
+        """Stream the object into `dest` (bounded memory)."""
+
+    def delete(self, key: str) -> None:
+        """Remove the object; a missing object is not an error."""

@@ -1,0 +1,116 @@
+import os
+
+from django.http import StreamingHttpResponse
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backups import services
+from backups.models import BackupRecord
+from backups.pipeline import stored_chunks
+from backups.serializers import (
+    BackupConfigurationSerializer,
+    BackupCreateResponseSerializer,
+    BackupCreateSerializer,
+    BackupRecordSerializer,
+    RestoreResponseSerializer,
+    RestoreSerializer,
+)
+from usuarios.permissions import IsTenantAdmin
+
+
+class _AdminView(APIView):
+    permission_classes = [IsTenantAdmin]
+
+
+class HistoryView(_AdminView):
+    @extend_schema(responses={200: BackupRecordSerializer(many=True)})
+    def get(self, request):
+        records = BackupRecord.objects.select_related("created_by").order_by("-created_at", "-id")
+        return Response(BackupRecordSerializer(records, many=True).data)
+
+
+class CreateView(_AdminView):
+    @extend_schema(
+        request=BackupCreateSerializer,
+        responses={201: BackupCreateResponseSerializer, 202: BackupCreateResponseSerializer},
+    )
+    def post(self, request):
+        data = BackupCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        record, finished = services.backup_create(actor=request.user, **data.validated_data)
+        body = {
+            "success": True,
+            "message": "Backup creado exitosamente" if finished else "Backup en progreso",
+            "backup": BackupRecordSerializer(record).data,
+        }
+        body["backup"] = {
+            k: body["backup"][k] for k in ("id", "file_name", "file_size_mb", "created_at", "estado")
+        }
+        return Response(body, status=status.HTTP_201_CREATED if finished else status.HTTP_202_ACCEPTED)
+
+
+class _StreamingFile:
+    """Iterates the verified copy (decrypted when encrypted) and removes it when done."""
+
+    def __init__(self, path, secret):
+        self.path, self.secret = path, secret
+        self.file = open(path, "rb")
+
+    def __iter__(self):
+        yield from stored_chunks(self.file, secret=self.secret)
+
+    def close(self):
+        self.file.close()
+        os.unlink(self.path)
+
+
+class DownloadView(_AdminView):
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(),
+            502: OpenApiResponse(),
+        }
+    )
+    def get(self, request, pk):
+        from django.conf import settings
+
+        record, path = services.backup_fetch_verified(record_id=pk)
+        body = _StreamingFile(path, settings.BACKUP_ENCRYPTION_KEY if record.cifrado else None)
+        response = StreamingHttpResponse(body, content_type="application/octet-stream")
+        response["Content-Disposition"] = content_disposition_header(True, record.file_name)
+        if not record.cifrado:
+            response["Content-Length"] = str(record.file_size)
+        return response
+
+
+class DeleteView(_AdminView):
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        services.backup_delete(record_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RestoreView(_AdminView):
+    @extend_schema(request=RestoreSerializer, responses={200: RestoreResponseSerializer})
+    def post(self, request, pk):
+        confirm = request.data.get("confirm") if hasattr(request.data, "get") else None
+        return Response(services.backup_restore(record_id=pk, actor=request.user, confirm=confirm))
+
+
+class ConfigView(_AdminView):
+    @extend_schema(responses={200: BackupConfigurationSerializer})
+    def get(self, request):
+        return Response(BackupConfigurationSerializer(services.backup_configuration()).data)
+
+    @extend_schema(request=BackupConfigurationSerializer, responses={200: BackupConfigurationSerializer})
+    def patch(self, request):
+        data = BackupConfigurationSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        return Response(
+            BackupConfigurationSerializer(services.backup_configuration_update(**data.validated_data)).data
+        )

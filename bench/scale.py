@@ -1,0 +1,142 @@
+"""The ladder of limits on this machine, and one tenant vs many tenants."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import httpx
+
+from bench.harness import Request, comparison_rows, fmt_ms, interleaved
+from core.testing.processes import gunicorn
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
+TENANTS = int(os.environ.get("BENCH_TENANTS", "1000"))
+PASSWORD = "Bench-Clave-Segura-2026"
+
+
+def _token(url: str, tenant: str, email: str) -> str:
+    login = httpx.post(
+        f"{url}/api/auth/token/", headers={"X-Tenant-ID": tenant}, json={"email": email, "password": PASSWORD}
+    )
+    login.raise_for_status()
+    return login.json()["access"]
+
+
+def ladder(env: dict[str, str]) -> list[dict[str, str]]:
+    ladder_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.settings_ladder"}
+    with (
+        gunicorn(env, app="bench.hello_wsgi:app", workers=2, threads=1) as hello,
+        gunicorn(ladder_env, workers=2, threads=1) as bare,
+        gunicorn(env, workers=2, threads=1) as real,
+    ):
+        me = [
+            Request(
+                "GET",
+                "/api/usuarios/me/",
+                {
+                    "X-Tenant-ID": "bench",
+                    "Authorization": f"Bearer {_token(real, 'bench', 'admin@bench.test')}",
+                },
+            )
+        ]
+        results = interleaved(
+            {
+                "hello": (hello, [Request("GET", "/", {})]),
+                "json": (bare, [Request("GET", "/ladder/json", {})]),
+                "select1": (bare, [Request("GET", "/ladder/select1", {})]),
+                "me": (real, me),
+            },
+            ROUNDS,
+            SECONDS,
+        )
+    names = {
+        "hello": "ladder: bare WSGI hello-world (gunicorn)",
+        "json": "ladder: bare Django JsonResponse (no middleware)",
+        "select1": "ladder: bare Django + SELECT 1",
+        "me": "GET /api/usuarios/me/ (tenant, JWT, cached user)",
+    }
+    top = results["hello"].rps
+    return [
+        {
+            "scenario": names[k],
+            "req/s": f"{r.rps:.0f}",
+            "p50": fmt_ms(r.pct(0.5)),
+            "p99": fmt_ms(r.pct(0.99)),
+            "ratio": f"{r.rps / top:.2f}x",
+            "target": "fraction of hello-world",
+            "verdict": f"{r.errors} errors",
+        }
+        for k, r in results.items()
+    ]
+
+
+def many_tenants(env: dict[str, str]) -> list[dict[str, str]]:
+    """GET /me/ against one tenant vs spread over TENANTS tenants."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from core.models import Tenant
+    from core.tenancy.services import tenant_create
+
+    existing = set(
+        Tenant.objects.filter(schema_name__startswith="esc_").values_list("schema_name", flat=True)
+    )
+    started = time.perf_counter()
+    for i in range(TENANTS):
+        schema = f"esc_{i:04d}"
+        if schema not in existing:
+            tenant_create(
+                schema_name=schema,
+                nombre=schema,
+                admin={"email": f"a@{i}.test", "password": PASSWORD, "nombre": "A"},
+            )
+    made = time.perf_counter() - started
+    with gunicorn(env, workers=2, threads=1) as url:
+        one = [
+            Request(
+                "GET",
+                "/api/usuarios/me/",
+                {"X-Tenant-ID": "esc_0000", "Authorization": f"Bearer {_token(url, 'esc_0000', 'a@0.test')}"},
+            )
+        ]
+        spread = [
+            Request(
+                "GET",
+                "/api/usuarios/me/",
+                {
+                    "X-Tenant-ID": f"esc_{i:04d}",
+                    "Authorization": f"Bearer {_token(url, f'esc_{i:04d}', f'a@{i}.test')}",
+                },
+            )
+            for i in range(TENANTS)
+        ]
+        results = interleaved({"one": (url, one), "spread": (url, spread)}, ROUNDS, SECONDS)
+    rows = comparison_rows(
+        baseline=("GET /api/usuarios/me/, 1 tenant", results["one"]),
+        candidate=(f"GET /api/usuarios/me/ spread over {TENANTS} tenants", results["spread"]),
+        min_ratio=0.9,
+    )
+    p99_ratio = results["spread"].pct(0.99) / results["one"].pct(0.99)
+    rows[1]["target"] = ">= 0.9x, p99 <= 1.5x"
+    rows[1]["verdict"] = (
+        "PASS" if rows[1]["verdict"].startswith("PASS") and p99_ratio <= 1.5 else "FAIL"
+    ) + f" (p99 {p99_ratio:.2f}x)"
+    rows.append(
+        {
+            "scenario": f"create {TENANTS} tenants",
+            "req/s": "",
+            "p50": f"{made / max(TENANTS, 1) * 1000:.0f} ms each",
+            "p99": "",
+            "ratio": "",
+            "target": "",
+            "verdict": f"{made:.0f} s in all",
+        }
+    )
+    return rows
+
+
+def run(env: dict[str, str]) -> list[dict[str, str]]:
+    return ladder(env) + many_tenants(env)

@@ -1,0 +1,42 @@
+-- wrk script: rotate over the requests in BENCH_REQUESTS_FILE (one JSON object a line:
+-- {"method","path","headers","body"}) and print a JSON summary line at the end.
+local cjson_ok, cjson = pcall(require, "cjson")
+local requests = {}
+local counter = 0
+
+local function decode_line(line)
+  -- minimal decoder for the lines the harness writes (no cjson on every machine)
+  local method = line:match('"method":%s*"([^"]*)"')
+  local path = line:match('"path":%s*"([^"]*)"')
+  -- the body is the last field the harness writes: take everything up to the closing "}
+  local body = line:match('"body":%s*"(.*)"}%s*$')
+  local headers = {}
+  local hblock = line:match('"headers":%s*(%b{})')
+  if hblock then
+    for k, v in hblock:gmatch('"([^"]+)":%s*"([^"]*)"') do headers[k] = v end
+  end
+  if body then body = body:gsub('\\"', '"'):gsub('\\\\', '\\') end
+  return method, path, headers, body
+end
+
+init = function(args)
+  local file = os.getenv("BENCH_REQUESTS_FILE")
+  for line in io.lines(file) do
+    local method, path, headers, body = decode_line(line)
+    table.insert(requests, wrk.format(method, path, headers, body))
+  end
+  counter = math.random(#requests)
+end
+
+request = function()
+  counter = counter % #requests + 1
+  return requests[counter]
+end
+
+done = function(summary, latency, requests_)
+  local errors = summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout
+  io.write(string.format(
+    'WRK_JSON {"requests": %d, "seconds": %f, "errors": %d, "p50": %f, "p99": %f}\n',
+    summary.requests, summary.duration / 1e6, errors, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end

@@ -1,0 +1,60 @@
+"""Plain Django views that must still answer in the API's JSON envelope.
+
+`handler404`/`handler500`/... use them for paths under /api/ (and /health); the admin keeps
+Django's own HTML pages.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from django.views import csrf, defaults
+from django.views.decorators.csrf import csrf_exempt
+
+from core.api.envelope import error_response
+from core.tenancy.errors import TenantRequired
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith(("/api/", "/health"))
+
+
+@csrf_exempt
+def api_not_found(request, *args, **kwargs):
+    return error_response(status=404, code="not_found", message=_("Recurso no encontrado."))
+
+
+@csrf_exempt
+def tenant_required(request, *args, **kwargs):
+    return error_response(
+        status=TenantRequired.status_code, code=TenantRequired.code, message=TenantRequired.message
+    )
+
+
+def page_not_found(request, exception=None):
+    if _is_api(request):
+        return api_not_found(request)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return error_response(status=500, code="server_error", message=_("Error interno del servidor."))
+    return defaults.server_error(request)
+
+
+def bad_request(request, exception=None):
+    if _is_api(request):
+        return error_response(status=400, code="bad_request", message=_("La petición no es válida."))
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception=None):
+    if _is_api(request):
+        return error_response(status=403, code="permission_denied", message=_("No tienes permiso."))
+    return defaults.permission_denied(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    if _is_api(request):
+        return error_response(
+            status=403, code="csrf_failed", message=_("Falta el token CSRF o no es válido.")
+        )
+    return csrf.csrf_failure(request, reason)

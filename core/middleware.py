@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from core.api.envelope import error_response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuses bodies above DATA_UPLOAD_MAX_MEMORY_SIZE with 413, before anything reads them.
+
+    Django only checks that limit when `request.body` is read, while DRF's parsers read the
+    stream directly, so without this a JSON body of any size would be parsed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return error_response(
+                status=400, code="invalid_content_length", message=_("Content-Length no es válido.")
+            )
+        if limit is not None and length > limit:
+            return error_response(
+                status=413,
+                code="payload_too_large",
+                message=_("El cuerpo de la petición es demasiado grande."),
+                details={"max_bytes": limit},
+            )
+        return self.get_response(request)

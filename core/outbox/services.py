@@ -1,0 +1,117 @@
+"""The transactional outbox: events are rows written with the change, delivered after commit.
+
+Delivery publishes to Redis (the integration contract: a list for batch jobs, a pub/sub channel
+for everything) and queues the product's own Celery tasks. A delivery that fails (Redis down)
+leaves the rows pending; the next commit in the tenant, or the periodic sweep, delivers them.
+Rows are claimed with SKIP LOCKED, so concurrent deliverers never send one event twice at once;
+a crash between publishing and marking can repeat an event, which consumers de-duplicate by
+its `evento_id`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from core.outbox.models import Evento
+
+logger = logging.getLogger(__name__)
+
+# Events that also go to the batch queue, with the job type the consumer expects.
+QUEUE_JOBS = {"ticket_creado": "notificar_ticket_creado"}
+# Events that start one of our Celery tasks: task(evento_id=..., **datos).
+TASKS = {"ticket_creado": "tickets.tasks.notificar_ticket_creado"}
+
+
+def evento_registrar(*, tipo: str, datos: dict) -> Evento:
+    """Record an event in the current transaction; it is delivered only if that commits."""
+    evento = Evento.objects.create(tipo=tipo, datos=datos)
+    transaction.on_commit(_entregar_tras_commit)
+    return evento
+
+
+def _entregar_tras_commit() -> None:
+    try:
+        eventos_entregar_pendientes()
+    except Exception:  # the change is committed; delivery is retried by the sweep
+        logger.exception("Event delivery after commit failed; left for the sweep")
+
+
+def _messages(evento: Evento, schema: str) -> tuple[str | None, str]:
+    base = {
+        "evento_id": str(evento.evento_id),
+        "tenant": schema,
+        "timestamp": evento.fecha_creacion.isoformat(),
+    }
+    channel = json.dumps({"evento": evento.tipo, **evento.datos, **base})
+    job = QUEUE_JOBS.get(evento.tipo)
+    queued = json.dumps({"tipo": job, **evento.datos, **base}) if job else None
+    return queued, channel
+
+
+def _publish(eventos: list[Evento], schema: str) -> None:
+    from django_redis import get_redis_connection
+
+    pipe = get_redis_connection("default").pipeline(transaction=True)
+    queued_any = False
+    for evento in eventos:
+        queued, channel = _messages(evento, schema)
+        if queued:
+            pipe.rpush(settings.EVENTS_QUEUE_KEY, queued)
+            queued_any = True
+        pipe.publish(settings.EVENTS_CHANNEL, channel)
+    if queued_any:
+        pipe.ltrim(settings.EVENTS_QUEUE_KEY, -settings.EVENTS_QUEUE_MAX, -1)
+    pipe.execute()
+
+
+def _start_tasks(eventos: list[Evento]) -> None:
+    for evento in eventos:
+        if evento.tipo in TASKS:
+            import_string(TASKS[evento.tipo]).delay(evento_id=str(evento.evento_id), **evento.datos)
+
+
+def eventos_entregar_pendientes(*, limite: int = 200) -> int:
+    """Deliver this schema's pending events (oldest first). Returns how many were delivered."""
+    schema = connection.schema_name
+    with transaction.atomic():
+        eventos = list(
+            Evento.objects.select_for_update(skip_locked=True)
+            .filter(entregado_en__isnull=True)
+            .order_by("id")[:limite]
+        )
+        if not eventos:
+            return 0
+        ids = [e.pk for e in eventos]
+        try:
+            if settings.REDIS_URL:
+                _publish(eventos, schema)
+            _start_tasks(eventos)
+        except Exception as exc:  # Redis or the broker is unreachable: keep them pending
+            logger.warning("Could not deliver %d events of %s: %s", len(ids), schema, exc)
+            Evento.objects.filter(pk__in=ids).update(intentos=F("intentos") + 1)
+            return 0
+        Evento.objects.filter(pk__in=ids).update(entregado_en=timezone.now(), intentos=F("intentos") + 1)
+    return len(eventos)
+
+
+def eventos_entregar_todos() -> int:
+    """Sweep every tenant's outbox (the periodic task and the `entregar_eventos` command)."""
+    from django_tenants.utils import get_public_schema_name, schema_context
+
+    from core.models import Tenant
+
+    total = 0
+    for schema in Tenant.objects.exclude(schema_name=get_public_schema_name()).values_list(
+        "schema_name", flat=True
+    ):
+        with schema_context(schema):
+            while delivered := eventos_entregar_pendientes():
+                total += delivered
+    return total

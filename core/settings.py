@@ -1,0 +1,412 @@
+"""Settings, all from environment variables (a `.env` file is read if present).
+
+Production-safe by default: DEBUG is off unless asked for, and then a SECRET_KEY is required.
+See `.env.example` for every variable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import timedelta
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from core import local_services
+
+BASE_DIR = local_services.BASE_DIR
+
+env = environ.Env()
+# ENV_FILE picks another file (or /dev/null for none); variables already set always win.
+environ.Env.read_env(os.environ.get("ENV_FILE") or BASE_DIR / ".env", overwrite=False)
+DATA_DIR = local_services.data_dir()
+
+DEBUG = env.bool("DEBUG", default=False)
+
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY no está definido. Defínelo en el entorno o en .env "
+            "(obligatorio con DEBUG desactivado); ver .env.example."
+        )
+    SECRET_KEY = "insecure-dev-key-only-used-with-debug-" + "x" * 32
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", ".localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "core.api.views.csrf_failure"
+
+# --- Apps -------------------------------------------------------------------------------------
+# The user model, auth, admin and sessions live in every schema: the public schema keeps the
+# platform operators, each tenant schema keeps its own users.
+_PER_SCHEMA_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.admin",
+    "django.contrib.messages",
+    "rest_framework_simplejwt.token_blacklist",
+    "usuarios",
+]
+
+SHARED_APPS = [
+    # Before django_tenants: the first app wins a command name, and core's `migrate` (which
+    # also keeps the tenant template schema migrated) must win over django-tenants' own.
+    "core",
+    "django_tenants",
+    *_PER_SCHEMA_APPS,
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "corsheaders",
+]
+
+TENANT_APPS = [
+    *_PER_SCHEMA_APPS,
+    "core.outbox",
+    "tickets",
+    "productos",
+    "backups",
+]
+
+INSTALLED_APPS = list(dict.fromkeys(SHARED_APPS + TENANT_APPS))
+
+TENANT_MODEL = "core.Tenant"
+TENANT_DOMAIN_MODEL = "core.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+# New tenants are cloned from this template schema (kept migrated by `migrate`), which
+# makes tenant creation take well under a second instead of running every migration.
+TENANT_BASE_SCHEMA = "plantilla_tenant"
+TENANT_CREATION_FAKES_MIGRATIONS = True
+TENANT_LIMIT_SET_CALLS = True
+TENANT_CACHE_SECONDS = env.float("TENANT_CACHE_SECONDS", default=5.0)
+
+ROOT_URLCONF = "core.urls"
+PUBLIC_SCHEMA_URLCONF = "core.urls_public"
+WSGI_APPLICATION = "core.wsgi.application"
+AUTH_USER_MODEL = "usuarios.Usuario"
+
+MIDDLEWARE = [
+    # Preflights are answered before any tenant is needed.
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.health.HealthMiddleware",
+    # Early, so that tenant and size errors are in the client's language too.
+    "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.RequestBodyLimitMiddleware",
+    "core.tenancy.middleware.TenantMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------------
+DATABASE_URL = local_services.database_url()
+_db = environ.Env.db_url_config(DATABASE_URL)
+# A socket directory given as ?host=/path belongs in HOST (pg_dump and psycopg2 both read it).
+if "host" in _db.get("OPTIONS", {}):
+    _db["HOST"] = _db["OPTIONS"].pop("host")
+_db["ENGINE"] = "django_tenants.postgresql_backend"
+_db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+_db["CONN_HEALTH_CHECKS"] = True
+_db.setdefault("OPTIONS", {})["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=5)
+DATABASES = {"default": _db}
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache / Redis ----------------------------------------------------------------------------
+REDIS_URL = local_services.redis_url()
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="saas")
+_redis_options = {
+    "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+    "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.5),
+    # The API keeps answering with Redis down: cache calls become misses.
+    "IGNORE_EXCEPTIONS": True,
+}
+if REDIS_URL:
+    CACHES = {
+        # Tenant data: every key is prefixed by the schema it was written in.
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+            "OPTIONS": _redis_options,
+        },
+        # Platform-wide counters (e.g. the per-address login limit) that must not be per tenant.
+        "global": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:global",
+            "OPTIONS": _redis_options,
+        },
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "KEY_FUNCTION": "django_tenants.cache.make_key",
+            "LOCATION": "tenant",
+        },
+        "global": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "global",
+        },
+    }
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+# --- Events and background work ---------------------------------------------------------------
+# The integration contract with outside consumers (names are fixed; see the tickets issue).
+EVENTS_QUEUE_KEY = env.str("EVENTS_QUEUE_KEY", default="cola:batch:procesar")
+EVENTS_CHANNEL = env.str("EVENTS_CHANNEL", default="canal:batch:eventos")
+# The queue list is trimmed to its newest entries, so it cannot grow without a consumer.
+EVENTS_QUEUE_MAX = env.int("EVENTS_QUEUE_MAX", default=10_000)
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis there is no broker: tasks run inline.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task whose worker died (acks late) is handed out again after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # how often workers look for such tasks (seconds between sweeps x sweeps that scan)
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=10),
+    "socket_connect_timeout": 1,
+}
+# A request must not hang on a broker that is down: the outbox retries later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BEAT_SCHEDULE = {
+    "entregar-eventos": {
+        "task": "outbox.entregar_eventos",
+        "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=15.0),
+    },
+    # every tenant's automatic backups, each by its own BackupConfiguration
+    "backups-programados": {
+        "task": "backups.programados",
+        "schedule": env.float("BACKUP_SWEEP_SECONDS", default=300.0),
+    },
+}
+CELERY_TIMEZONE = env.str("TIME_ZONE", default="UTC")
+
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(DATA_DIR / "emails"))
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-responder@localhost")
+
+# --- Backups ----------------------------------------------------------------------------------
+BACKUP_STORAGE = env.str("BACKUP_STORAGE", default="filesystem")  # filesystem | supabase
+BACKUP_ROOT = env.str("BACKUP_ROOT", default=str(DATA_DIR / "backups"))
+BACKUP_TMP_DIR = env.str("BACKUP_TMP_DIR", default="") or None  # temporary files (default: the system's)
+BACKUP_PG_DUMP = env.str("BACKUP_PG_DUMP", default="")  # path to pg_dump; else PATH, else the embedded one
+BACKUP_COMPRESSION = env.bool("BACKUP_COMPRESSION", default=True)
+# gzip level: 1 keeps a backup close to pg_dump's own speed; 6-9 trade speed for size.
+BACKUP_COMPRESSION_LEVEL = env.int("BACKUP_COMPRESSION_LEVEL", default=1)
+BACKUP_ENCRYPTION_KEY = env.str("BACKUP_ENCRYPTION_KEY", default="")
+# Tenants whose schema is larger than this are backed up by the worker (the API answers 202).
+BACKUP_SYNC_MAX_BYTES = env.int("BACKUP_SYNC_MAX_BYTES", default=100 * 1024 * 1024)
+# An "en_progreso" record older than this with nobody working on it is marked failed.
+BACKUP_STALE_SECONDS = env.int("BACKUP_STALE_SECONDS", default=600)
+SUPABASE_URL = env.str("SUPABASE_URL", default="")
+SUPABASE_KEY = env.str("SUPABASE_KEY", default="")
+SUPABASE_BUCKET = env.str("SUPABASE_BUCKET", default="backups")
+SUPABASE_TIMEOUT = env.float("SUPABASE_TIMEOUT", default=60.0)
+
+# --- Auth -------------------------------------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "SIGNING_KEY": env.str("JWT_SIGNING_KEY", default="") or SECRET_KEY,
+    "ALGORITHM": "HS256",
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+}
+
+# --- REST framework ---------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["usuarios.auth.authentication.TenantJWTAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.TenantAwareAutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+THROTTLE_RATES = {
+    # per tenant, client address and email
+    "login": env.str("THROTTLE_LOGIN", default="10/min"),
+    # per client address across all tenants
+    "login_ip": env.str("THROTTLE_LOGIN_IP", default="60/min"),
+    "register": env.str("THROTTLE_REGISTER", default="20/hour"),
+}
+# Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Plataforma SaaS multi-tenant",
+    "DESCRIPTION": (
+        "API REST de la plataforma. Las operaciones de un tenant requieren la cabecera "
+        "`X-Tenant-ID` (schema o dominio del tenant) y un token JWT de ese tenant."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "EstadoTicketEnum": "tickets.models.Estado",
+        "EstadoPedidoEnum": "productos.models.EstadoPedido",
+        "EstadoEnvioPedidoEnum": ["enviado", "entregado"],
+        "EstadoBackupEnum": "backups.models.EstadoBackup",
+    },
+}
+
+
+# --- CORS -------------------------------------------------------------------------------------
+def _parse_origins(raw: str) -> list[str]:
+    raw = raw.strip()
+    if not raw:
+        return []
+    if raw.startswith("["):
+        return [str(o) for o in json.loads(raw)]
+    return [o.strip() for o in raw.split(",") if o.strip()]
+
+
+CORS_ALLOWED_ORIGINS = _parse_origins(env.str("CORS_ORIGINS", default=""))
+_cors_regex = env.str("CORS_ORIGIN_REGEX", default="")
+CORS_ALLOWED_ORIGIN_REGEXES = [_cors_regex] if _cors_regex else []
+CORS_ALLOW_ALL_ORIGINS = env.bool("CORS_ALLOW_ALL", default=False)
+if CORS_ALLOW_ALL_ORIGINS and not DEBUG:
+    raise ImproperlyConfigured("CORS_ALLOW_ALL no está permitido con DEBUG desactivado: usa CORS_ORIGINS.")
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "accept-language",
+    "authorization",
+    "content-type",
+    "origin",
+    "user-agent",
+    "x-requested-with",
+    "x-tenant-id",
+    "x-tenant",
+    "idempotency-key",
+)
+CORS_EXPOSE_HEADERS = ("retry-after", "content-disposition")
+
+# --- i18n -------------------------------------------------------------------------------------
+LANGUAGE_CODE = "es"
+LANGUAGES = [("es", _("Español")), ("en", _("Inglés"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files -----------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# --- Requests ---------------------------------------------------------------------------------
+# Bodies above this size are refused with 413 before anything parses them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_REQUEST_BODY_BYTES", default=1024 * 1024)
+
+# --- Security (strict unless DEBUG, each overridable) -----------------------------------------
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^health/?$"]
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Logging ----------------------------------------------------------------------------------
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django_redis": {"level": "WARNING"},
+        "pgserver": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,34 @@
+from rest_framework import serializers
+
+from core.models import Tenant
+
+
+class TenantSerializer(serializers.ModelSerializer):
+    dominios = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Tenant
+        fields = ["id", "schema_name", "nombre", "activo", "fecha_creacion", "dominios"]
+        read_only_fields = fields
+
+    def get_dominios(self, tenant) -> list[str]:
+        return [d.domain for d in tenant.domains.all()]
+
+
+class TenantAdminSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    nombre = serializers.CharField(max_length=100)
+    apellido = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class TenantCreateSerializer(serializers.Serializer):
+    schema_name = serializers.CharField(max_length=63)
+    nombre = serializers.CharField(max_length=200)
+    dominio = serializers.CharField(max_length=253, required=False, allow_blank=True)
+    admin = TenantAdminSerializer()
+
+
+class TenantUpdateSerializer(serializers.Serializer):
+    nombre = serializers.CharField(max_length=200, required=False)
+    activo = serializers.BooleanField(required=False)

@@ -1,0 +1,188 @@
+"""Creating and changing tenants (public schema only)."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext_lazy as _
+from django_tenants.clone import CloneSchema
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
+from rest_framework import serializers
+
+from core.api.exceptions import Conflict
+from core.models import Domain, Tenant
+from core.tenancy.resolver import forget_tenants
+from usuarios.models import Rol, Usuario, UsuarioManager
+
+SCHEMA_NAME = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
+DOMAIN_NAME = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
+RESERVED_SCHEMAS = frozenset({"public", "information_schema", "default", "template", "tenant"})
+
+
+def reserved_schema(name: str) -> bool:
+    return name in RESERVED_SCHEMAS or name == settings.TENANT_BASE_SCHEMA or name.startswith("pg_")
+
+
+def _validate_schema_name(schema_name: str) -> str:
+    name = schema_name.strip().lower()
+    if not SCHEMA_NAME.match(name):
+        raise ValidationError(
+            {"schema_name": [_("Usa de 2 a 63 letras minúsculas, dígitos o '_', empezando por una letra.")]}
+        )
+    if reserved_schema(name):
+        raise ValidationError({"schema_name": [_("Ese nombre está reservado.")]})
+    return name
+
+
+def _validate_domain(dominio: str) -> str:
+    value = dominio.strip().lower()
+    if not DOMAIN_NAME.match(value):
+        raise ValidationError({"dominio": [_("El dominio no es válido.")]})
+    return value
+
+
+def _validate_admin(admin: dict) -> None:
+    candidate = Usuario(
+        email=UsuarioManager.normalise_email(admin["email"]),
+        nombre=admin.get("nombre", ""),
+        apellido=admin.get("apellido", ""),
+    )
+    try:
+        validate_password(admin["password"], user=candidate)
+    except ValidationError as exc:
+        # nested field errors: DRF's ValidationError carries them as they are
+        raise serializers.ValidationError({"admin": {"password": exc.messages}}) from exc
+
+
+def tenant_template_sync(*, verbosity: int = 0) -> None:
+    """Create and migrate the template schema that new tenants are cloned from."""
+    base = settings.TENANT_BASE_SCHEMA
+    connection.set_schema_to_public()
+    if not schema_exists(base):
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE SCHEMA "{base}"')
+    call_command("migrate_schemas", tenant=True, schema_name=base, interactive=False, verbosity=verbosity)
+    connection.set_schema_to_public()
+    # Tenants cloned before constraint names were aligned get them now.
+    for schema in Tenant.objects.exclude(schema_name=get_public_schema_name()).values_list(
+        "schema_name", flat=True
+    ):
+        _align_constraint_names(base, schema)
+
+
+_CONSTRAINTS = """
+    SELECT c.relname, con.contype, pg_get_constraintdef(con.oid), con.conname
+    FROM pg_constraint con
+    JOIN pg_class c ON c.oid = con.conrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = %s
+"""
+
+
+def _constraint_names(cursor, schema: str) -> dict[tuple, str]:
+    cursor.execute(_CONSTRAINTS, [schema])
+    return {(table, kind, definition): name for table, kind, definition, name in cursor.fetchall()}
+
+
+def _align_constraint_names(base: str, schema: str) -> None:
+    """Give the clone's constraints the template's names.
+
+    django-tenants' clone recreates multi-column unique constraints under names PostgreSQL
+    makes up (`<table>_<cols>_key`), so a later migration that alters or drops them by name,
+    and code that recognises them, would fail on cloned tenants only.
+    """
+    with connection.cursor() as cursor:
+        wanted = _constraint_names(cursor, base)
+        for key, name in _constraint_names(cursor, schema).items():
+            target = wanted.get(key)
+            if target and target != name:
+                cursor.execute(f'ALTER TABLE "{schema}"."{key[0]}" RENAME CONSTRAINT "{name}" TO "{target}"')
+
+
+def _create_schema(schema_name: str) -> None:
+    """Copy the migrated template (its dump replayed under the new name; django-tenants' clone
+    when no pg_dump is found), or migrate from scratch when there is no template."""
+    from core.tenancy.template import create_from_template
+
+    base = settings.TENANT_BASE_SCHEMA
+    if schema_exists(base):
+        if not create_from_template(base, schema_name):
+            CloneSchema().clone_schema(base, schema_name, "DATA")
+            _align_constraint_names(base, schema_name)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE SCHEMA "{schema_name}"')
+        call_command("migrate_schemas", tenant=True, schema_name=schema_name, interactive=False, verbosity=0)
+    connection.set_schema_to_public()
+
+
+@transaction.atomic
+def tenant_create(*, schema_name: str, nombre: str, dominio: str | None = None, admin: dict) -> Tenant:
+    """A new tenant with its schema, optional domain and first admin, all or nothing.
+
+    PostgreSQL DDL is transactional, so a failure at any step leaves no schema, row or user.
+    """
+    connection.set_schema_to_public()
+    name = _validate_schema_name(schema_name)
+    domain = _validate_domain(dominio) if dominio else None
+    _validate_admin(admin)
+
+    if Tenant.objects.filter(schema_name=name).exists() or schema_exists(name):
+        raise Conflict(_("Ya existe un tenant con ese schema."), code="tenant_exists")
+    if domain and Domain.objects.filter(domain=domain).exists():
+        raise Conflict(_("Ese dominio ya está en uso."), code="domain_exists")
+
+    try:
+        with transaction.atomic():
+            tenant = Tenant.objects.create(schema_name=name, nombre=nombre)
+            if domain:
+                Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
+    except IntegrityError as exc:
+        # A concurrent create of the same schema or domain got there first.
+        raise Conflict(_("Ya existe un tenant con ese schema o dominio."), code="tenant_exists") from exc
+
+    _create_schema(name)
+    with schema_context(name):
+        from usuarios.services import usuario_create
+
+        usuario_create(
+            email=admin["email"],
+            password=admin["password"],
+            nombre=admin.get("nombre", ""),
+            apellido=admin.get("apellido", ""),
+            rol=Rol.ADMIN,
+        )
+    transaction.on_commit(forget_tenants)
+    transaction.on_commit(lambda: tenant_cache_clear(schema_name=name))
+    return tenant
+
+
+def tenant_cache_clear(*, schema_name: str) -> None:
+    """Drop every cache entry of this schema. A schema name can come back (a tenant dropped and
+    made again, a restore): entries of the old data must never be served for the new."""
+    from django.core.cache import cache
+
+    from core.versioned_cache import delete_matching
+
+    with schema_context(schema_name):
+        delete_matching(cache, "*")  # the key function scopes the pattern to this schema
+
+
+@transaction.atomic
+def tenant_update(*, tenant: Tenant, nombre: str | None = None, activo: bool | None = None) -> Tenant:
+    if tenant.schema_name == get_public_schema_name():
+        raise Conflict(_("El schema público no se puede modificar."), code="public_schema")
+    if nombre is not None:
+        tenant.nombre = nombre
+    if activo is not None:
+        tenant.activo = activo
+    tenant.save(update_fields=["nombre", "activo"])
+    transaction.on_commit(forget_tenants)
+    return tenant

@@ -1,0 +1,52 @@
+"""Start-up refuses unsafe configurations; production settings pass Django's deploy checks."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+from core.local_services import BASE_DIR
+from core.testing.processes import session_database_url
+
+
+def _django(*args, **env):
+    # a clean environment: the test process's own settings variables must not leak in
+    full_env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    full_env.update(
+        {"ENV_FILE": os.devnull, "DATABASE_URL": session_database_url(), "REDIS_URL": "off", **env}
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_missing_secret_key_with_debug_off_stops_start_up():
+    result = _django("check", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY no está definido" in result.stderr
+
+
+def test_cors_allow_all_is_refused_with_debug_off():
+    result = _django("check", DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), CORS_ALLOW_ALL="true")
+    assert result.returncode != 0
+    assert "CORS_ALLOW_ALL" in result.stderr
+
+
+def test_production_settings_pass_check_deploy():
+    result = _django(
+        "check", "--deploy", "--fail-level", "WARNING", DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cors_origins_accept_json_or_comma_list():
+    code = "from django.conf import settings; print(settings.CORS_ALLOWED_ORIGINS)"
+    for raw in ('["https://a.example", "https://b.example"]', "https://a.example, https://b.example"):
+        result = _django("shell", "-c", code, DEBUG="true", CORS_ORIGINS=raw)
+        assert result.returncode == 0, result.stderr
+        assert "['https://a.example', 'https://b.example']" in result.stdout

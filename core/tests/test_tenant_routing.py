@@ -1,0 +1,135 @@
+"""Which schema a request reaches: header, hostname, public; and every way that can fail."""
+
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django_redis import get_redis_connection
+from django_tenants.utils import schema_context
+
+from core.testing.client import assert_error
+
+ME = "/api/usuarios/me/"
+
+
+def test_header_selects_the_tenant_by_schema_name(api, usuario_a):
+    response = api.get(ME, tenant="alfa", token=usuario_a.token)
+    assert response.status_code == 200
+    assert response.json()["email"] == usuario_a.email
+
+
+@pytest.mark.parametrize("value", ["ALFA", "alfa.localhost", "Alfa.LocalHost", "alfa.localhost:8000"])
+def test_header_accepts_domain_and_any_case(api, usuario_a, value):
+    response = api.get(ME, tenant=value, token=usuario_a.token)
+    assert response.status_code == 200, response.text
+
+
+def test_x_tenant_alias_is_accepted(api, usuario_a):
+    response = api.get(ME, headers={"X-Tenant": "alfa"}, token=usuario_a.token)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "value", ["", ".", "..x", "bad value", "a/b", "alfa;drop", "-x", "x" * 300, "al\tfa"]
+)
+def test_malformed_header_is_400(api, value):
+    assert_error(api.get(ME, tenant=value), 400, "invalid_tenant")
+
+
+@pytest.mark.parametrize(
+    "value", ["nope", "public", "information_schema", "pg_catalog", "pg_toast", "plantilla_tenant"]
+)
+def test_unknown_or_reserved_tenant_is_404(api, value):
+    assert_error(api.get(ME, tenant=value), 404, "tenant_not_found")
+
+
+def test_inactive_tenant_is_403(api):
+    assert_error(api.get(ME, tenant="inactivo"), 403, "tenant_inactive")
+    assert_error(api.get(ME, headers={"Host": "inactivo.localhost"}), 403, "tenant_inactive")
+
+
+def test_hostname_selects_tenant_without_header(api, usuario_a):
+    response = api.get(ME, headers={"Host": "alfa.localhost"}, token=usuario_a.token)
+    assert response.status_code == 200
+    assert response.json()["email"] == usuario_a.email
+
+
+def test_unknown_hostname_falls_to_public_not_to_a_tenant(api, usuario_a):
+    # The tenant's token is not valid in the public schema: no silent fallback to a tenant.
+    assert_error(api.get(ME, headers={"Host": "otro.localhost"}, token=usuario_a.token), 401)
+    assert_error(api.get("/api/auth/register/"), 400, "tenant_required")
+
+
+def test_header_wins_over_hostname(api, usuario_b):
+    response = api.get(ME, tenant="beta", headers={"Host": "alfa.localhost"}, token=usuario_b.token)
+    assert response.status_code == 200
+    assert response.json()["email"] == usuario_b.email
+
+
+def test_tenant_errors_follow_accept_language(api):
+    body = assert_error(api.get(ME, tenant="nope", headers={"Accept-Language": "en"}), 404)
+    assert body["error"] == "The requested tenant does not exist."
+
+
+def test_cors_preflight_needs_no_tenant(api, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+    response = api.request(
+        "OPTIONS",
+        ME,
+        tenant="does-not-exist",
+        headers={
+            "Origin": "https://app.example.com",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization, x-tenant-id, idempotency-key",
+        },
+    )
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "https://app.example.com"
+    allowed = response.headers["access-control-allow-headers"]
+    for header in ("authorization", "content-type", "x-tenant-id", "x-tenant", "idempotency-key"):
+        assert header in allowed
+
+
+def test_cors_refuses_unknown_origin(api, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+    response = api.request(
+        "OPTIONS", ME, headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}
+    )
+    assert "access-control-allow-origin" not in response.headers
+
+
+def test_warm_request_does_not_look_up_the_tenant(api, usuario_a, sql_log):
+    api.get(ME, tenant="alfa", token=usuario_a.token)  # warm the tenant cache
+    sql_log.clear()
+    response = api.get(ME, tenant="alfa", token=usuario_a.token)
+    assert response.status_code == 200
+    statements = [s.lower() for s in sql_log.statements]
+    assert not [s for s in statements if "core_tenant" in s or "core_domain" in s], statements
+    assert sum(s.startswith("set search_path") for s in statements) <= 1, statements
+    # the user comes from the tenant's cache when there is Redis, else one query
+    assert len([s for s in statements if "usuarios_usuario" in s]) <= 1, statements
+    assert len(statements) <= 2, statements
+
+
+def test_deactivating_a_tenant_takes_effect_at_once(api, operator, fresh_tenant):
+    schema = fresh_tenant.schema_name
+    assert_error(api.get(ME, tenant=schema), 401)  # reachable (no token)
+    response = api.patch(f"/api/tenants/{schema}/", token=operator.token, json={"activo": False})
+    assert response.status_code == 200
+    assert_error(api.get(ME, tenant=schema), 403, "tenant_inactive")
+    api.patch(f"/api/tenants/{schema}/", token=operator.token, json={"activo": True})
+    assert_error(api.get(ME, tenant=schema), 401, "not_authenticated")
+
+
+@pytest.mark.redis
+def test_cache_entries_are_never_shared_between_tenants():
+    key = f"usuario:{uuid.uuid4().hex}:datos"
+    with schema_context("alfa"):
+        cache.set(key, {"nombre": "de alfa"}, 60)
+    with schema_context("beta"):
+        assert cache.get(key) is None
+        cache.set(key, {"nombre": "de beta"}, 60)
+    with schema_context("alfa"):
+        assert cache.get(key) == {"nombre": "de alfa"}
+    keys = {k.decode() for k in get_redis_connection("default").keys(f"*{key}")}
+    assert any(k.startswith("alfa:") for k in keys) and any(k.startswith("beta:") for k in keys)

@@ -1,0 +1,14 @@
+"""Routes served in every schema: the API docs. (/health is answered by a middleware.)"""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+# One document for the whole API: the platform operations and the tenant operations.
+SCHEMA_URLCONFS = ["core.urls_public_api", "core.urls_tenant_api"]
+schema_view = SpectacularAPIView.as_view(urlconf=SCHEMA_URLCONFS)
+
+urlpatterns = [
+    path("api/schema/", schema_view, name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+]

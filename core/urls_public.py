@@ -1,0 +1,22 @@
+"""URLs of the public schema: the platform API and the operators' admin."""
+
+from django.contrib import admin
+from django.urls import path, re_path
+
+from core.api.views import api_not_found, tenant_required
+from core.urls_common import urlpatterns as common
+from core.urls_public_api import urlpatterns as public_api
+
+handler400 = "core.api.views.bad_request"
+handler403 = "core.api.views.permission_denied"
+handler404 = "core.api.views.page_not_found"
+handler500 = "core.api.views.server_error"
+
+urlpatterns = [
+    *common,
+    *public_api,
+    path("admin/", admin.site.urls),
+    # Tenant operations asked for without a tenant: say so instead of a bare 404.
+    re_path(r"^api/(auth/register|usuarios|tickets|productos|backups)(/|$)", tenant_required),
+    re_path(r"^api/", api_not_found),
+]

@@ -1,0 +1,24 @@
+import django_filters
+from rest_framework.filters import OrderingFilter
+
+from tickets.models import Estado, Prioridad, Ticket
+
+
+class TicketFilter(django_filters.FilterSet):
+    estado = django_filters.ChoiceFilter(choices=Estado.choices)
+    prioridad = django_filters.ChoiceFilter(choices=Prioridad.choices)
+    asignado_a = django_filters.NumberFilter(field_name="asignado_a_id")
+    usuario_id = django_filters.NumberFilter(field_name="usuario_id")
+
+    class Meta:
+        model = Ticket
+        fields = ["estado", "prioridad", "asignado_a", "usuario_id"]
+
+
+class TicketOrdering(OrderingFilter):
+    """`prioridad` orders by severity (baja < media < alta < critica), not alphabetically."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        mapped = [f.replace("prioridad", "prioridad_orden") for f in ordering]
+        return [*mapped, "-fecha_creacion"] if mapped else mapped

@@ -1,0 +1,171 @@
+"""Writes on tickets. State changes and assignments run under a row lock; events and cache
+invalidation happen only after commit."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+
+from core.api.exceptions import Conflict
+from core.outbox.services import evento_registrar
+from core.versioned_cache import invalidate
+from tickets.models import TRANSICIONES, Estado, Interaccion, Prioridad, Ticket, TipoInteraccion
+from usuarios.models import STAFF_ROLES, Rol, Usuario
+
+TICKET_TTL = 15 * 60
+TICKET_NOT_FOUND = _("Ticket no encontrado.")
+
+
+def ticket_cache_key(ticket_id) -> str:
+    return f"ticket:{ticket_id}"
+
+
+def _after_commit_forget(ticket: Ticket) -> None:
+    key = ticket_cache_key(ticket.pk)
+    transaction.on_commit(lambda: invalidate(key, ttl=TICKET_TTL))
+
+
+def ticket_for_actor(*, ticket_id, actor: Usuario, lock: bool = False) -> Ticket:
+    """The ticket if the actor may see it; 404 otherwise (a user never learns others' exist)."""
+    qs = Ticket.objects.select_for_update() if lock else Ticket.objects.all()
+    if not actor.es_staff:
+        qs = qs.filter(usuario=actor)
+    ticket = qs.filter(pk=ticket_id).first()
+    if ticket is None:
+        raise NotFound(TICKET_NOT_FOUND)
+    return ticket
+
+
+def _tenant_user(*, user_id: int, field: str, staff: bool = False) -> Usuario:
+    user = Usuario.objects.filter(pk=user_id, activo=True).first()
+    if user is None or (staff and user.rol not in STAFF_ROLES):
+        message = (
+            _("Debe ser un miembro activo del equipo.") if staff else _("Usuario no encontrado o inactivo.")
+        )
+        raise ValidationError({field: [message]})
+    return user
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    actor: Usuario,
+    titulo: str,
+    descripcion: str = "",
+    prioridad: str = Prioridad.MEDIA,
+    usuario_id: int | None = None,
+) -> Ticket:
+    owner = actor
+    if usuario_id is not None and usuario_id != actor.pk:
+        if not actor.es_staff:
+            raise PermissionDenied(_("Solo el equipo puede abrir tickets para otros usuarios."))
+        owner = _tenant_user(user_id=usuario_id, field="usuario_id")
+    ticket = Ticket.objects.create(usuario=owner, titulo=titulo, descripcion=descripcion, prioridad=prioridad)
+    evento_registrar(tipo="ticket_creado", datos={"ticket_id": str(ticket.pk)})
+    return ticket
+
+
+@transaction.atomic
+def ticket_update(
+    *,
+    ticket_id,
+    actor: Usuario,
+    titulo: str | None = None,
+    descripcion: str | None = None,
+    prioridad: str | None = None,
+) -> Ticket:
+    ticket = ticket_for_actor(ticket_id=ticket_id, actor=actor, lock=True)
+    if not actor.es_staff and ticket.estado != Estado.ABIERTO:
+        raise Conflict(_("Solo puedes editar tu ticket mientras está abierto."), code="ticket_not_editable")
+    for field, value in (("titulo", titulo), ("descripcion", descripcion), ("prioridad", prioridad)):
+        if value is not None:
+            setattr(ticket, field, value)
+    ticket.save()
+    _after_commit_forget(ticket)
+    return ticket
+
+
+def _owner_may_move(ticket: Ticket, nuevo: str) -> bool:
+    return nuevo == Estado.CERRADO or (ticket.estado == Estado.RESUELTO and nuevo == Estado.ABIERTO)
+
+
+@transaction.atomic
+def ticket_change_estado(*, ticket_id, actor: Usuario, estado: str) -> Ticket:
+    ticket = ticket_for_actor(ticket_id=ticket_id, actor=actor, lock=True)
+    anterior = ticket.estado
+    if estado not in TRANSICIONES[anterior]:
+        raise Conflict(
+            _("No se puede pasar de «%(de)s» a «%(a)s».") % {"de": anterior, "a": estado},
+            code="invalid_transition",
+            details={"de": anterior, "a": estado, "permitidos": sorted(TRANSICIONES[anterior])},
+        )
+    if not actor.es_staff and not _owner_may_move(ticket, estado):
+        raise PermissionDenied(_("Solo puedes cerrar tu ticket o reabrirlo si está resuelto."))
+    ticket.estado = estado
+    ticket.fecha_cierre = timezone.now() if estado == Estado.CERRADO else None
+    ticket.save()
+    Interaccion.objects.create(
+        ticket=ticket,
+        usuario=actor,
+        tipo=TipoInteraccion.CAMBIO_ESTADO,
+        contenido=f"{anterior} -> {estado}",
+        metadata={"de": anterior, "a": estado},
+    )
+    evento_registrar(
+        tipo="estado_cambiado",
+        datos={"ticket_id": str(ticket.pk), "de": anterior, "a": estado, "usuario_id": actor.pk},
+    )
+    _after_commit_forget(ticket)
+    return ticket
+
+
+@transaction.atomic
+def ticket_assign(*, ticket_id, actor: Usuario, asignado_a_id: int | None) -> Ticket:
+    if not actor.es_staff:
+        raise PermissionDenied()
+    ticket = ticket_for_actor(ticket_id=ticket_id, actor=actor, lock=True)
+    if ticket.estado == Estado.CERRADO:
+        raise Conflict(_("El ticket está cerrado."), code="ticket_closed")
+    asignado = (
+        None if asignado_a_id is None else _tenant_user(user_id=asignado_a_id, field="asignado_a", staff=True)
+    )
+    anterior = ticket.asignado_a_id
+    ticket.asignado_a = asignado
+    ticket.save()
+    Interaccion.objects.create(
+        ticket=ticket,
+        usuario=actor,
+        tipo=TipoInteraccion.ASIGNACION,
+        contenido=f"Asignado a {asignado.email}" if asignado else "Sin asignar",
+        metadata={"de": anterior, "a": asignado_a_id},
+    )
+    evento_registrar(
+        tipo="ticket_asignado",
+        datos={"ticket_id": str(ticket.pk), "de": anterior, "asignado_a_id": asignado_a_id},
+    )
+    _after_commit_forget(ticket)
+    return ticket
+
+
+CLIENT_TYPES = frozenset({TipoInteraccion.COMENTARIO, TipoInteraccion.NOTA_INTERNA})
+
+
+@transaction.atomic
+def interaccion_create(*, actor: Usuario, ticket_id, tipo: str, contenido: str) -> Interaccion:
+    if tipo not in CLIENT_TYPES:
+        raise ValidationError({"tipo": [_("Este tipo de interacción solo lo escribe el sistema.")]})
+    if tipo == TipoInteraccion.NOTA_INTERNA and actor.rol == Rol.USUARIO:
+        raise PermissionDenied(_("Solo el equipo puede escribir notas internas."))
+    ticket = ticket_for_actor(ticket_id=ticket_id, actor=actor, lock=True)
+    if ticket.estado == Estado.CERRADO:
+        raise Conflict(_("El ticket está cerrado."), code="ticket_closed")
+    interaccion = Interaccion.objects.create(ticket=ticket, usuario=actor, tipo=tipo, contenido=contenido)
+    ticket.save(update_fields=["fecha_actualizacion"])
+    evento_registrar(
+        tipo="interaccion_creada",
+        datos={"ticket_id": str(ticket.pk), "interaccion_id": interaccion.pk, "tipo": tipo},
+    )
+    _after_commit_forget(ticket)
+    return interaccion

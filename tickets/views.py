@@ -1,0 +1,121 @@
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.filters import SearchFilter
+from rest_framework.response import Response
+
+from core.api.pagination import StandardPagination
+from tickets import selectors, services
+from tickets.filters import TicketFilter, TicketOrdering
+from tickets.models import Ticket
+from tickets.serializers import (
+    AsignarSerializer,
+    EstadoRespuestaSerializer,
+    EstadoSerializer,
+    InteraccionCreateSerializer,
+    InteraccionSerializer,
+    TicketCreateSerializer,
+    TicketSerializer,
+    TicketUpdateSerializer,
+)
+from usuarios.permissions import IsTenantStaff
+from usuarios.selectors import usuarios_datos
+
+
+class InteraccionPagination(StandardPagination):
+    page_size = 50
+
+
+def _interacciones_response(interacciones, *, many: bool):
+    items = interacciones if many else [interacciones]
+    datos = usuarios_datos(ids=[i.usuario_id for i in items])
+    return InteraccionSerializer(interacciones, many=many, context={"usuarios": datos}).data
+
+
+class TicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The tenant's tickets: a `usuario` works with their own, staff with all."""
+
+    serializer_class = TicketSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    filter_backends = [DjangoFilterBackend, SearchFilter, TicketOrdering]
+    filterset_class = TicketFilter
+    search_fields = ["titulo", "descripcion"]
+    ordering_fields = ["fecha_creacion", "fecha_actualizacion", "prioridad"]
+    ordering = ["-fecha_creacion"]
+    lookup_value_regex = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation, no user
+            return Ticket.objects.none()
+        return selectors.ticket_list(actor=self.request.user)
+
+    @extend_schema(request=TicketCreateSerializer, responses={201: TicketSerializer})
+    def create(self, request):
+        data = TicketCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = services.ticket_create(actor=request.user, **data.validated_data)
+        return Response(TicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: TicketSerializer})
+    def retrieve(self, request, pk=None):
+        return Response(
+            selectors.ticket_detail(
+                ticket_id=pk, actor=request.user, serialize=lambda t: TicketSerializer(t).data
+            )
+        )
+
+    @extend_schema(request=TicketUpdateSerializer, responses={200: TicketSerializer})
+    def partial_update(self, request, pk=None):
+        data = TicketUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = services.ticket_update(ticket_id=pk, actor=request.user, **data.validated_data)
+        return Response(TicketSerializer(ticket).data)
+
+    @extend_schema(
+        request=EstadoSerializer,
+        responses={200: EstadoRespuestaSerializer},
+        parameters=[
+            OpenApiParameter(
+                "nuevo_estado", OpenApiTypes.STR, description="Alternativa a `estado` en el cuerpo."
+            )
+        ],
+    )
+    @action(detail=True, methods=["patch"])
+    def estado(self, request, pk=None):
+        raw = request.data.get("estado") if hasattr(request.data, "get") else None
+        data = EstadoSerializer(
+            data={"estado": raw if raw is not None else request.query_params.get("nuevo_estado")}
+        )
+        data.is_valid(raise_exception=True)
+        ticket = services.ticket_change_estado(ticket_id=pk, actor=request.user, **data.validated_data)
+        # the message is part of the integration contract: never translated
+        return Response({"mensaje": "Estado actualizado correctamente", "estado": ticket.estado})
+
+    @extend_schema(request=AsignarSerializer, responses={200: TicketSerializer})
+    @action(detail=True, methods=["patch"], permission_classes=[IsTenantStaff])
+    def asignar(self, request, pk=None):
+        data = AsignarSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket = services.ticket_assign(
+            ticket_id=pk, actor=request.user, asignado_a_id=data.validated_data["asignado_a"]
+        )
+        return Response(TicketSerializer(ticket).data)
+
+    @extend_schema(responses={200: InteraccionSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=InteraccionPagination, filter_backends=[])
+    def interacciones(self, request, pk=None):
+        page = self.paginate_queryset(selectors.interaccion_list(ticket_id=pk, actor=request.user))
+        return self.get_paginated_response(_interacciones_response(page, many=True))
+
+
+class InteraccionViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = InteraccionSerializer
+
+    @extend_schema(request=InteraccionCreateSerializer, responses={201: InteraccionSerializer})
+    def create(self, request):
+        data = InteraccionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        interaccion = services.interaccion_create(actor=request.user, **data.validated_data)
+        return Response(_interacciones_response(interaccion, many=False), status=status.HTTP_201_CREATED)

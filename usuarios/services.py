@@ -1,0 +1,125 @@
+"""Writes on users. Every function works in the schema the connection points at."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from core.api.exceptions import Conflict
+from usuarios.models import Rol, Usuario, UsuarioManager
+
+EMAIL_TAKEN = _("Ya existe un usuario con este email.")
+
+
+def _email_taken(email: str, *, exclude_id: int | None = None) -> bool:
+    qs = Usuario.objects.filter(email=email)
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return qs.exists()
+
+
+def _save_unique(user: Usuario) -> None:
+    """Save, turning a lost race on the unique email into the same 400 as the pre-check."""
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        if "email" in str(exc):
+            raise ValidationError({"email": [EMAIL_TAKEN]}) from exc
+        raise
+
+
+def _check_password(password: str, user: Usuario) -> None:
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+
+
+@transaction.atomic
+def usuario_create(
+    *,
+    email: str,
+    password: str,
+    nombre: str,
+    apellido: str = "",
+    rol: str = Rol.USUARIO,
+    activo: bool = True,
+) -> Usuario:
+    email = UsuarioManager.normalise_email(email)
+    if _email_taken(email):
+        raise ValidationError({"email": [EMAIL_TAKEN]})
+    user = Usuario(email=email, nombre=nombre, apellido=apellido, rol=rol, activo=activo)
+    _check_password(password, user)
+    user.set_password(password)
+    _save_unique(user)
+    return user
+
+
+def _forget_cached_datos(user: Usuario) -> None:
+    from core.versioned_cache import invalidate
+    from usuarios.selectors import USUARIO_DATOS_TTL, usuario_datos_key
+
+    key = usuario_datos_key(user.pk)
+    transaction.on_commit(lambda: invalidate(key, ttl=USUARIO_DATOS_TTL))
+
+
+def _is_last_active_admin(user: Usuario) -> bool:
+    if not (user.rol == Rol.ADMIN and user.activo):
+        return False
+    # Lock the admins so two concurrent demotions cannot both pass this check.
+    admins = list(
+        Usuario.objects.select_for_update().filter(rol=Rol.ADMIN, activo=True).values_list("pk", flat=True)
+    )
+    return admins == [user.pk]
+
+
+@transaction.atomic
+def usuario_update(
+    *,
+    user: Usuario,
+    email: str | None = None,
+    nombre: str | None = None,
+    apellido: str | None = None,
+    rol: str | None = None,
+    activo: bool | None = None,
+    password: str | None = None,
+) -> Usuario:
+    demoted = rol is not None and rol != Rol.ADMIN
+    if (demoted or activo is False) and _is_last_active_admin(user):
+        raise Conflict(_("El tenant debe conservar al menos un administrador activo."), code="last_admin")
+    if email is not None:
+        email = UsuarioManager.normalise_email(email)
+        if _email_taken(email, exclude_id=user.pk):
+            raise ValidationError({"email": [EMAIL_TAKEN]})
+        user.email = email
+    for field, value in (("nombre", nombre), ("apellido", apellido), ("rol", rol), ("activo", activo)):
+        if value is not None:
+            setattr(user, field, value)
+    if password is not None:
+        _check_password(password, user)
+        user.set_password(password)
+    _save_unique(user)
+    _forget_cached_datos(user)
+    if activo is False or password is not None:
+        usuario_revoke_tokens(user=user)
+    return user
+
+
+@transaction.atomic
+def usuario_deactivate(*, user: Usuario, actor: Usuario) -> Usuario:
+    if user.pk == actor.pk:
+        raise Conflict(_("No puedes desactivar tu propia cuenta."), code="cannot_deactivate_self")
+    return usuario_update(user=user, activo=False)
+
+
+def usuario_revoke_tokens(*, user: Usuario) -> int:
+    """Blacklist every outstanding refresh token of the user. Access tokens of an inactive
+    user are refused on each request, so deactivation takes effect at once."""
+    outstanding = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
+    tokens = [BlacklistedToken(token=t) for t in outstanding]
+    BlacklistedToken.objects.bulk_create(tokens, ignore_conflicts=True)
+    return len(tokens)
