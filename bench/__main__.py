@@ -6,20 +6,34 @@ import sys
 import time
 import warnings
 
-from bench import backups, foundation, productos, scale, tickets
+from bench import backups, foundation, mixed, productos, scale, tickets
 from bench.harness import bench_database_url, table
+
+# in this order; BENCH_ONLY=mixed,tickets runs some of them
+SECTIONS = {
+    "scale": scale,
+    "foundation": foundation,
+    "tickets": tickets,
+    "productos": productos,
+    "backups": backups,
+    "mixed": mixed,
+}
 
 
 def main() -> int:
     warnings.filterwarnings("ignore", message="No directory at")
     started = time.time()
+    only = [s for s in os.environ.get("BENCH_ONLY", "").split(",") if s]
+    unknown = set(only) - set(SECTIONS)
+    if unknown:
+        print(f"BENCH_ONLY: unknown sections {sorted(unknown)}; known: {', '.join(SECTIONS)}")
+        return 2
     database_url = bench_database_url()
     env = foundation.prepare(database_url)
-    rows = scale.run(env)
-    rows += foundation.run(env)
-    rows += tickets.run(env)
-    rows += productos.run(env)
-    rows += backups.run(env)
+    rows = []
+    for name, section in SECTIONS.items():
+        if not only or name in only:
+            rows += section.run(env)
     print()
     print(f"Machine: {platform.node()} · {os.cpu_count()} CPUs · Python {platform.python_version()}")
     print(table(rows))

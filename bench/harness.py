@@ -72,6 +72,8 @@ def production_env(database_url: str, **extra: str) -> dict[str, str]:
             # the bench logs in and hammers from one address
             # no worker runs during the bench: do not leave messages in a shared broker
             "CELERY_TASK_ALWAYS_EAGER": "true",
+            # no mail server on a bench machine, and mail is not what is measured
+            "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
             "THROTTLE_LOGIN": "1000000/min",
             "THROTTLE_LOGIN_IP": "1000000/min",
         }
@@ -102,6 +104,7 @@ def _load_worker(url, requests, seconds, connections, queue):
 
     latencies: list[float] = []
     errors = 0
+    statuses: dict[int, int] = {}
     lock = threading.Lock()
     stop_at = time.perf_counter() + seconds
 
@@ -118,6 +121,8 @@ def _load_worker(url, requests, seconds, connections, queue):
                 local.append(time.perf_counter() - started)
                 if response.status_code >= 400:
                     bad += 1
+                    with lock:
+                        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
         with lock:
             latencies.extend(local)
             errors += bad
@@ -127,7 +132,7 @@ def _load_worker(url, requests, seconds, connections, queue):
         t.start()
     for t in threads:
         t.join()
-    queue.put((latencies, errors))
+    queue.put((latencies, errors, statuses))
 
 
 @dataclass
@@ -137,6 +142,7 @@ class Result:
     seconds: float
     p50s: list[float]  # milliseconds, one per round
     p99s: list[float]
+    statuses: dict[int, int] = field(default_factory=dict)  # failing status codes, when counted
 
     @property
     def rps(self) -> float:
@@ -154,6 +160,10 @@ class Result:
             self.seconds + other.seconds,
             self.p50s + other.p50s,
             self.p99s + other.p99s,
+            {
+                s: self.statuses.get(s, 0) + other.statuses.get(s, 0)
+                for s in {*self.statuses, *other.statuses}
+            },
         )
 
 
@@ -170,15 +180,15 @@ LOAD_TOOL = os.environ.get("BENCH_LOAD", "wrk" if shutil.which("wrk") else "pyth
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 
 
-def drive(url: str, requests: list[Request], seconds: float) -> Result:
+def drive(url: str, requests: list[Request], seconds: float, *, count_status: bool = False) -> Result:
     """Load from another process: wrk when installed (it leaves the CPU to the server), else
-    Python clients in two processes."""
+    Python clients in two processes. `count_status` tallies the failing status codes."""
     if LOAD_TOOL == "wrk":
-        return _drive_wrk(url, requests, seconds)
+        return _drive_wrk(url, requests, seconds, count_status=count_status)
     return _drive_python(url, requests, seconds, processes=2, connections=CONNECTIONS // 2)
 
 
-def _drive_wrk(url: str, requests: list[Request], seconds: float) -> Result:
+def _drive_wrk(url: str, requests: list[Request], seconds: float, *, count_status: bool) -> Result:
     import json
     import tempfile
 
@@ -206,7 +216,11 @@ def _drive_wrk(url: str, requests: list[Request], seconds: float) -> Result:
                 str(Path(__file__).parent / "wrk_report.lua"),
                 url,
             ],
-            env={**os.environ, "BENCH_REQUESTS_FILE": path},
+            env={
+                **os.environ,
+                "BENCH_REQUESTS_FILE": path,
+                **({"BENCH_COUNT_STATUS": "1"} if count_status else {}),
+            },
             capture_output=True,
             text=True,
             check=True,
@@ -214,7 +228,8 @@ def _drive_wrk(url: str, requests: list[Request], seconds: float) -> Result:
     finally:
         os.unlink(path)
     data = json.loads(out.split("WRK_JSON ", 1)[1].splitlines()[0])
-    return Result(data["requests"], data["errors"], data["seconds"], [data["p50"]], [data["p99"]])
+    statuses = {int(k): v for k, v in data.get("statuses", {}).items()}
+    return Result(data["requests"], data["errors"], data["seconds"], [data["p50"]], [data["p99"]], statuses)
 
 
 def _drive_python(
@@ -235,7 +250,11 @@ def _drive_python(
         p.join()
     elapsed = time.perf_counter() - started
     latencies = [lat for part in parts for lat in part[0]]
-    return _from_latencies(latencies, sum(part[1] for part in parts), elapsed)
+    result = _from_latencies(latencies, sum(part[1] for part in parts), elapsed)
+    for part in parts:
+        for status, n in part[2].items():
+            result.statuses[status] = result.statuses.get(status, 0) + n
+    return result
 
 
 def interleaved(

@@ -24,6 +24,38 @@ def _token(url: str, tenant: str, email: str) -> str:
     return login.json()["access"]
 
 
+def _minted(tenant: str, email: str) -> str:
+    """An access token made in this process (Django set up, same SECRET_KEY as the servers):
+    a thousand logins over HTTP would spend minutes hashing passwords."""
+    from django_tenants.utils import schema_context
+
+    from usuarios.auth.tokens import token_pair_for
+    from usuarios.models import Usuario
+
+    with schema_context(tenant):
+        return token_pair_for(user=Usuario.objects.get(email=email))["access"]
+
+
+def _seed_endpoints(url: str, headers: dict[str, str]) -> tuple[str, str]:
+    """A ticket and a page of products in the bench tenant: the ladder's real endpoints."""
+    ticket = httpx.post(f"{url}/api/tickets/tickets/", headers=headers, json={"titulo": "Escalera"})
+    ticket.raise_for_status()
+    categoria = httpx.post(f"{url}/api/productos/categorias/", headers=headers, json={"nombre": "Escalera"})
+    categoria.raise_for_status()
+    for n in range(20):
+        httpx.post(
+            f"{url}/api/productos/productos/",
+            headers=headers,
+            json={
+                "sku": f"ESC-{n}",
+                "nombre": f"Escalón {n}",
+                "precio": "5.00",
+                "categoria": categoria.json()["id"],
+            },
+        ).raise_for_status()
+    return ticket.json()["id"], f"/api/productos/productos/?categoria={categoria.json()['id']}&page_size=20"
+
+
 def ladder(env: dict[str, str]) -> list[dict[str, str]]:
     ladder_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.settings_ladder"}
     with (
@@ -31,22 +63,19 @@ def ladder(env: dict[str, str]) -> list[dict[str, str]]:
         gunicorn(ladder_env, workers=2, threads=1) as bare,
         gunicorn(env, workers=2, threads=1) as real,
     ):
-        me = [
-            Request(
-                "GET",
-                "/api/usuarios/me/",
-                {
-                    "X-Tenant-ID": "bench",
-                    "Authorization": f"Bearer {_token(real, 'bench', 'admin@bench.test')}",
-                },
-            )
-        ]
+        headers = {
+            "X-Tenant-ID": "bench",
+            "Authorization": f"Bearer {_token(real, 'bench', 'admin@bench.test')}",
+        }
+        ticket, products = _seed_endpoints(real, headers)
         results = interleaved(
             {
                 "hello": (hello, [Request("GET", "/", {})]),
                 "json": (bare, [Request("GET", "/ladder/json", {})]),
                 "select1": (bare, [Request("GET", "/ladder/select1", {})]),
-                "me": (real, me),
+                "me": (real, [Request("GET", "/api/usuarios/me/", headers)]),
+                "ticket": (real, [Request("GET", f"/api/tickets/tickets/{ticket}/", headers)]),
+                "products": (real, [Request("GET", products, headers)]),
             },
             ROUNDS,
             SECONDS,
@@ -56,6 +85,8 @@ def ladder(env: dict[str, str]) -> list[dict[str, str]]:
         "json": "ladder: bare Django JsonResponse (no middleware)",
         "select1": "ladder: bare Django + SELECT 1",
         "me": "GET /api/usuarios/me/ (tenant, JWT, cached user)",
+        "ticket": "GET /api/tickets/tickets/{id}/ (Redis cache)",
+        "products": "GET /api/productos/productos/ page of 20",
     }
     top = results["hello"].rps
     return [
@@ -99,7 +130,7 @@ def many_tenants(env: dict[str, str]) -> list[dict[str, str]]:
             Request(
                 "GET",
                 "/api/usuarios/me/",
-                {"X-Tenant-ID": "esc_0000", "Authorization": f"Bearer {_token(url, 'esc_0000', 'a@0.test')}"},
+                {"X-Tenant-ID": "esc_0000", "Authorization": f"Bearer {_minted('esc_0000', 'a@0.test')}"},
             )
         ]
         spread = [
@@ -108,7 +139,7 @@ def many_tenants(env: dict[str, str]) -> list[dict[str, str]]:
                 "/api/usuarios/me/",
                 {
                     "X-Tenant-ID": f"esc_{i:04d}",
-                    "Authorization": f"Bearer {_token(url, f'esc_{i:04d}', f'a@{i}.test')}",
+                    "Authorization": f"Bearer {_minted(f'esc_{i:04d}', f'a@{i}.test')}",
                 },
             )
             for i in range(TENANTS)

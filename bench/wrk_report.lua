@@ -28,6 +28,17 @@ init = function(args)
   counter = math.random(#requests)
 end
 
+-- With BENCH_COUNT_STATUS set, count the failing status codes (a Lua call per response, so
+-- only where errors must be explained).
+local threads = {}
+failures = {}
+if os.getenv("BENCH_COUNT_STATUS") then
+  setup = function(thread) table.insert(threads, thread) end
+  response = function(status, headers, body)
+    if status >= 400 then failures[status] = (failures[status] or 0) + 1 end
+  end
+end
+
 request = function()
   counter = counter % #requests + 1
   return requests[counter]
@@ -36,7 +47,14 @@ end
 done = function(summary, latency, requests_)
   local errors = summary.errors.status + summary.errors.connect + summary.errors.read
     + summary.errors.write + summary.errors.timeout
+  local statuses = {}
+  for _, thread in ipairs(threads) do
+    for status, n in pairs(thread:get("failures")) do statuses[status] = (statuses[status] or 0) + n end
+  end
+  local parts = {}
+  for status, n in pairs(statuses) do table.insert(parts, string.format('"%d": %d', status, n)) end
   io.write(string.format(
-    'WRK_JSON {"requests": %d, "seconds": %f, "errors": %d, "p50": %f, "p99": %f}\n',
-    summary.requests, summary.duration / 1e6, errors, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+    'WRK_JSON {"requests": %d, "seconds": %f, "errors": %d, "p50": %f, "p99": %f, "statuses": {%s}}\n',
+    summary.requests, summary.duration / 1e6, errors, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    table.concat(parts, ", ")))
 end

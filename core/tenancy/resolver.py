@@ -4,9 +4,11 @@ Order: the `X-Tenant-ID` (alias `X-Tenant`) header, a schema name or one of the 
 domains; else the hostname through the domain table; else the public schema. Bad input is an
 error, never a silent fallback to another schema.
 
-Lookups are cached in the process for TENANT_CACHE_SECONDS, so a warm request does no query to
-find its tenant and a deactivation takes effect within that many seconds everywhere (at once in
-the process that made the change).
+Lookups are cached in the process, so a warm request does no query and no round trip to find its
+tenant. A change made through the product (API, admin, commands) bumps a shared generation
+number in Redis; each process reads it at most once a second and drops its entries when it moved,
+so a deactivation takes effect everywhere within about a second (at once in the process that
+made it). Without Redis, or while it is down, entries live TENANT_CACHE_SECONDS instead.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+import uuid
 
 from django.conf import settings
 from django.core.cache import caches
@@ -29,45 +32,71 @@ HEADER_KEYS = ("HTTP_X_TENANT_ID", "HTTP_X_TENANT")
 _IDENTIFIER = re.compile(r"^[a-z0-9_][a-z0-9_.-]{0,252}$")
 _PORT = re.compile(r":\d{1,5}$")
 _MAX_ENTRIES = 10_000
-_SHARED_SECONDS = 60
 _SHARED_FIELDS = ("id", "schema_name", "nombre", "activo")
+_GENERATION_KEY = "tenant:generation"
+# How often a process asks whether tenants changed, and the longest it keeps an entry when it
+# can ask (a change made outside the product, by hand in SQL, is seen within that time).
+_GENERATION_EVERY = 1.0
+_KNOWN_GENERATION_SECONDS = 60.0
 
 _cache: dict[tuple[str, str], tuple[float, Tenant | None]] = {}
 _lock = threading.Lock()
+# the generation this process's entries belong to (None: unknown) and when it was last read
+_seen = {"generation": None, "read_at": float("-inf")}
 
 PUBLIC_TENANT = Tenant(schema_name=get_public_schema_name(), nombre="Plataforma", activo=True)
 
 
 def forget_tenants() -> None:
-    """Drop the cached lookups (after a tenant or domain changes): this process's at once, the
-    shared ones everywhere; other processes' own entries expire within TENANT_CACHE_SECONDS."""
+    """Drop the cached lookups (after a tenant or domain changes): this process's at once, every
+    other process's within about a second."""
+    if settings.REDIS_URL:
+        caches["global"].set(_GENERATION_KEY, uuid.uuid4().hex, None)
     with _lock:
         _cache.clear()
-    from core.versioned_cache import delete_matching
+        _seen["read_at"] = float("-inf")
 
-    delete_matching(caches["global"], "tenant:*")
+
+def _generation(now: float) -> str | None:
+    """The shared generation, read at most once a second; entries of an older one are dropped.
+    None when it cannot be known (no Redis, or Redis down)."""
+    if now - _seen["read_at"] < _GENERATION_EVERY:
+        return _seen["generation"]
+    # "0": never bumped yet; None: Redis did not answer (django-redis ignores the error)
+    generation = caches["global"].get(_GENERATION_KEY, "0") if settings.REDIS_URL else None
+    with _lock:
+        if generation is None or generation != _seen["generation"]:
+            _cache.clear()
+        _seen.update(generation=generation, read_at=now)
+    return generation
 
 
 def _cached(kind: str, value: str, load) -> Tenant | None:
-    """Process cache (TENANT_CACHE_SECONDS), then the shared cache (a minute, dropped whenever a
-    tenant or domain changes), then the database."""
+    """Process cache, then the shared cache, then the database. Shared entries carry the
+    generation their reader saw before loading, so one loaded while a change was committing is
+    never served after it."""
     key = (kind, value)
     now = time.monotonic()
+    generation = _generation(now)
     hit = _cache.get(key)
     if hit is not None and hit[0] > now:
         return hit[1]
     shared_key = f"tenant:{kind}:{value}"
-    fields = caches["global"].get(shared_key)
-    if fields:
-        tenant = Tenant(**fields)
+    shared = caches["global"].get(shared_key) if generation is not None else None
+    if shared and shared["generation"] == generation:
+        tenant = Tenant(**shared["fields"])
     else:
         tenant = load(value)
-        if tenant is not None:
-            caches["global"].set(shared_key, {f: getattr(tenant, f) for f in _SHARED_FIELDS}, _SHARED_SECONDS)
+        if tenant is not None and generation is not None:
+            fields = {f: getattr(tenant, f) for f in _SHARED_FIELDS}
+            caches["global"].set(
+                shared_key, {"generation": generation, "fields": fields}, _KNOWN_GENERATION_SECONDS * 5
+            )
+    ttl = settings.TENANT_CACHE_SECONDS if generation is None else _KNOWN_GENERATION_SECONDS
     with _lock:
         if len(_cache) >= _MAX_ENTRIES:
             _cache.clear()
-        _cache[key] = (now + settings.TENANT_CACHE_SECONDS, tenant)
+        _cache[key] = (now + ttl, tenant)
     return tenant
 
 

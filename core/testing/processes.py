@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import httpx
@@ -52,7 +53,25 @@ def server_env(**overrides: str) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(
+def gunicorn(env: dict[str, str], **options):
+    """A gunicorn serving the project with this environment; yields its base URL."""
+    with gunicorn_server(env, **options) as server:
+        yield server.url
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int
+
+    def worker_pids(self) -> list[int]:
+        """The master's worker processes as they are now (a restarted worker has a new pid)."""
+        with open(f"/proc/{self.pid}/task/{self.pid}/children") as f:
+            return sorted(int(p) for p in f.read().split())
+
+
+@contextmanager
+def gunicorn_server(
     env: dict[str, str],
     *,
     port: int | None = None,
@@ -60,7 +79,7 @@ def gunicorn(
     threads: int = 4,
     app: str = "core.wsgi:application",
 ):
-    """A gunicorn serving the project with this environment; yields its base URL."""
+    """As `gunicorn`, yielding the `Server` (its URL and master pid)."""
     port = port or free_port()
     proc = subprocess.Popen(
         [
@@ -97,7 +116,7 @@ def gunicorn(
                         f"gunicorn did not start: {proc.stderr.read().decode()[-2000:]}"
                     ) from None
                 time.sleep(0.2)
-        yield url
+        yield Server(url=url, pid=proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=30)

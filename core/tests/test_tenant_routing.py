@@ -1,13 +1,18 @@
 """Which schema a request reaches: header, hostname, public; and every way that can fail."""
 
+import time
 import uuid
 
+import httpx
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django_redis import get_redis_connection
 from django_tenants.utils import schema_context
 
+from core.models import Tenant
+from core.tenancy.errors import TenantInactive
 from core.testing.client import assert_error
+from core.testing.processes import gunicorn, server_env
 
 ME = "/api/usuarios/me/"
 
@@ -119,6 +124,39 @@ def test_deactivating_a_tenant_takes_effect_at_once(api, operator, fresh_tenant)
     assert_error(api.get(ME, tenant=schema), 403, "tenant_inactive")
     api.patch(f"/api/tenants/{schema}/", token=operator.token, json={"activo": True})
     assert_error(api.get(ME, tenant=schema), 401, "not_authenticated")
+
+
+@pytest.mark.redis
+def test_deactivating_a_tenant_reaches_other_processes_within_seconds(api, operator, fresh_tenant):
+    schema = fresh_tenant.schema_name
+    # entries that would otherwise live an hour: only the shared generation can tell the server
+    with gunicorn(server_env(TENANT_CACHE_SECONDS="3600"), workers=1, threads=1) as url:
+        assert httpx.get(f"{url}{ME}", headers={"X-Tenant-ID": schema}).status_code == 401  # cached
+        assert (
+            api.patch(f"/api/tenants/{schema}/", token=operator.token, json={"activo": False}).status_code
+            == 200
+        )
+        changed = time.monotonic()
+        while (status := httpx.get(f"{url}{ME}", headers={"X-Tenant-ID": schema}).status_code) != 403:
+            assert status == 401 and time.monotonic() - changed < 5, status
+            time.sleep(0.05)
+        assert time.monotonic() - changed < 2.5
+
+
+@pytest.mark.redis
+def test_a_shared_tenant_entry_from_before_a_change_is_never_served(fresh_tenant):
+    from core.tenancy import resolver
+
+    schema = fresh_tenant.schema_name
+    assert resolver.tenant_for_identifier(schema).activo
+    # a slow reader stores what it loaded before the change committed, after the change
+    stale = caches["global"].get(f"tenant:id:{schema}")
+    assert stale is not None
+    Tenant.objects.filter(pk=fresh_tenant.pk).update(activo=False)
+    resolver.forget_tenants()
+    caches["global"].set(f"tenant:id:{schema}", stale, 300)
+    with pytest.raises(TenantInactive):
+        resolver.tenant_for_identifier(schema)
 
 
 @pytest.mark.redis
