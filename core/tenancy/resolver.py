@@ -83,7 +83,8 @@ def _cached(kind: str, value: str, load) -> Tenant | None:
         return hit[1]
     shared_key = f"tenant:{kind}:{value}"
     shared = caches["global"].get(shared_key) if generation is not None else None
-    if shared and shared["generation"] == generation:
+    # .get: an entry written in another shape (by an older release during a deploy) is a miss
+    if shared and shared.get("generation") == generation:
         tenant = Tenant(**shared["fields"])
     else:
         tenant = load(value)

@@ -160,6 +160,19 @@ def test_a_shared_tenant_entry_from_before_a_change_is_never_served(fresh_tenant
 
 
 @pytest.mark.redis
+def test_a_shared_tenant_entry_in_an_older_shape_is_a_miss(fresh_tenant):
+    from core.tenancy import resolver
+
+    schema = fresh_tenant.schema_name
+    resolver.forget_tenants()
+    # what the release before the generation wrote: the fields alone
+    caches["global"].set(
+        f"tenant:id:{schema}", {"id": 0, "schema_name": schema, "nombre": "x", "activo": False}, 300
+    )
+    assert resolver.tenant_for_identifier(schema).pk == fresh_tenant.pk
+
+
+@pytest.mark.redis
 def test_cache_entries_are_never_shared_between_tenants():
     key = f"usuario:{uuid.uuid4().hex}:datos"
     with schema_context("alfa"):
