@@ -66,11 +66,17 @@ def _lock_id(schema: str) -> int:
 
 
 @contextmanager
-def _working_lock(schema: str):
-    """Hold the tenant's backup advisory lock (session level) while working."""
+def _working_lock(schema: str, *, wait: float = 0.0):
+    """Hold the tenant's backup advisory lock (session level) while working. `wait`: how long to
+    keep trying, since a racing request's stale-record check holds it for an instant too."""
+    deadline = time.monotonic() + wait
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_lock_id(schema)])
-        acquired = cursor.fetchone()[0]
+        while True:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [_lock_id(schema)])
+            acquired = cursor.fetchone()[0]
+            if acquired or time.monotonic() >= deadline:
+                break
+            time.sleep(0.05)
     try:
         yield acquired
     finally:
@@ -178,7 +184,7 @@ def backup_run(*, record_id: int) -> BackupRecord:
     record = BackupRecord.objects.get(pk=record_id)
     if record.estado != EstadoBackup.EN_PROGRESO:
         return record
-    with _working_lock(schema) as acquired:
+    with _working_lock(schema, wait=2.0) as acquired:
         if not acquired:
             _fail(record, "Otra copia de este tenant estaba en curso.")
             raise Conflict(_("Ya hay una copia de este tenant en curso."), code="backup_in_progress")

@@ -6,11 +6,13 @@ import hashlib
 import io
 import os
 import stat
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import psycopg2
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -22,6 +24,7 @@ from backups.crypto import MAGIC
 from backups.models import BackupRecord, EstadoBackup
 from backups.tests.conftest import FAKE_KEY
 from core.testing.client import assert_error
+from core.testing.processes import session_database_url
 from productos.services import catalogo
 from productos.services.pedidos import pedido_create
 from tickets.services import interaccion_create, ticket_create
@@ -221,6 +224,26 @@ def test_encryption_round_trip(vault_for, filled, backup_settings):
     assert _snapshot(schema) == before
     backup_settings.BACKUP_ENCRYPTION_KEY = "otra clave"
     assert_error(vault.call("GET", f"history/{backup['id']}/download/", admin), 502, "backup_key_invalid")
+
+
+def test_a_racing_requests_brief_check_of_the_lock_does_not_fail_the_backup(
+    vault_for, fresh_tenant, make_actor
+):
+    schema = fresh_tenant.schema_name
+    vault, admin = vault_for(schema), make_actor(schema, "admin")
+    # another request's stale-record check holds the tenant's lock for an instant
+    other = psycopg2.connect(session_database_url())
+    other.autocommit = True
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [services._lock_id(schema)])
+    release = threading.Timer(0.5, other.close)
+    release.start()
+    try:
+        response = vault.create(admin)
+    finally:
+        release.join()
+    assert response.status_code == 201, response.text
+    assert response.json()["backup"]["file_size_mb"] >= 0
 
 
 def test_one_backup_at_a_time_and_stale_records_are_recognised(vault_for, fresh_tenant, make_actor):
