@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,14 +104,12 @@ def _load_worker(url, requests, seconds, connections, queue):
     import threading
 
     latencies: list[float] = []
-    errors = 0
-    statuses: dict[int, int] = {}
+    statuses: Counter[int] = Counter()  # the failing ones
     lock = threading.Lock()
     stop_at = time.perf_counter() + seconds
 
     def run(offset):
-        nonlocal errors
-        local, bad = [], 0
+        local, bad = [], Counter()
         with httpx.Client(base_url=url, timeout=30) as client:
             i = offset
             while time.perf_counter() < stop_at:
@@ -120,19 +119,17 @@ def _load_worker(url, requests, seconds, connections, queue):
                 response = client.request(req.method, req.path, headers=req.headers, json=req.json)
                 local.append(time.perf_counter() - started)
                 if response.status_code >= 400:
-                    bad += 1
-                    with lock:
-                        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+                    bad[response.status_code] += 1
         with lock:
             latencies.extend(local)
-            errors += bad
+            statuses.update(bad)
 
     threads = [threading.Thread(target=run, args=(n,)) for n in range(connections)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    queue.put((latencies, errors, statuses))
+    queue.put((latencies, statuses))
 
 
 @dataclass
@@ -142,7 +139,7 @@ class Result:
     seconds: float
     p50s: list[float]  # milliseconds, one per round
     p99s: list[float]
-    statuses: dict[int, int] = field(default_factory=dict)  # failing status codes, when counted
+    statuses: Counter[int] = field(default_factory=Counter)  # failing status codes, when counted
 
     @property
     def rps(self) -> float:
@@ -160,20 +157,17 @@ class Result:
             self.seconds + other.seconds,
             self.p50s + other.p50s,
             self.p99s + other.p99s,
-            {
-                s: self.statuses.get(s, 0) + other.statuses.get(s, 0)
-                for s in {*self.statuses, *other.statuses}
-            },
+            self.statuses + other.statuses,
         )
 
 
-def _from_latencies(latencies: list[float], errors: int, seconds: float) -> Result:
+def _from_latencies(latencies: list[float], statuses: Counter[int], seconds: float) -> Result:
     ordered = sorted(latencies)
 
     def at(q):
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
 
-    return Result(len(ordered), errors, seconds, [at(0.5)], [at(0.99)])
+    return Result(len(ordered), sum(statuses.values()), seconds, [at(0.5)], [at(0.99)], statuses)
 
 
 LOAD_TOOL = os.environ.get("BENCH_LOAD", "wrk" if shutil.which("wrk") else "python")
@@ -228,7 +222,7 @@ def _drive_wrk(url: str, requests: list[Request], seconds: float, *, count_statu
     finally:
         os.unlink(path)
     data = json.loads(out.split("WRK_JSON ", 1)[1].splitlines()[0])
-    statuses = {int(k): v for k, v in data.get("statuses", {}).items()}
+    statuses = Counter({int(k): v for k, v in data.get("statuses", {}).items()})
     return Result(data["requests"], data["errors"], data["seconds"], [data["p50"]], [data["p99"]], statuses)
 
 
@@ -250,11 +244,8 @@ def _drive_python(
         p.join()
     elapsed = time.perf_counter() - started
     latencies = [lat for part in parts for lat in part[0]]
-    result = _from_latencies(latencies, sum(part[1] for part in parts), elapsed)
-    for part in parts:
-        for status, n in part[2].items():
-            result.statuses[status] = result.statuses.get(status, 0) + n
-    return result
+    statuses = sum((part[1] for part in parts), Counter())
+    return _from_latencies(latencies, statuses, elapsed)
 
 
 def _touch_each(url: str, requests: list[Request]) -> None:
@@ -314,19 +305,26 @@ def comparison_rows(
     ]
 
 
+def minted_token(tenant: str, email: str) -> str:
+    """An access token made in this process (Django set up, same SECRET_KEY as the servers):
+    a thousand logins over HTTP would spend minutes hashing passwords."""
+    from django_tenants.utils import schema_context
+
+    from usuarios.auth.tokens import token_pair_for
+    from usuarios.models import Usuario
+
+    with schema_context(tenant):
+        return token_pair_for(user=Usuario.objects.get(email=email))["access"]
+
+
 def statements_per_page_size(*, scenario: str, path: str, params: dict | None = None) -> dict[str, str]:
     """SQL statements of a warm GET at page sizes 10, 50 and 100, in this process (Django set up),
     as the bench tenant's admin."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django_tenants.utils import schema_context
 
-    from usuarios.auth.tokens import token_pair_for
-    from usuarios.models import Usuario
-
-    with schema_context("bench"):
-        access = token_pair_for(user=Usuario.objects.get(email="admin@bench.test"))["access"]
+    access = minted_token("bench", "admin@bench.test")
     client = Client(HTTP_X_TENANT_ID="bench", HTTP_AUTHORIZATION=f"Bearer {access}")
     counts = {}
     for size in (10, 50, 100):

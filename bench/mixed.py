@@ -78,30 +78,25 @@ def _requests(shop: dict) -> list[Request]:
     cliente, agente = as_("cliente"), as_("agente")
     a, b, *_ = shop["productos"]
     ticket = shop["ticket"]
+
+    def interaccion(headers: dict[str, str], tipo: str, contenido: str) -> Request:
+        body = {"ticket_id": ticket, "tipo": tipo, "contenido": contenido}
+        return Request("POST", "/api/tickets/interacciones/", headers, body)
+
     return [
         Request("GET", "/api/usuarios/me/", cliente),
         Request("GET", "/api/productos/productos/?search=producto&page_size=20", cliente),
         Request("POST", "/api/productos/pedidos/", cliente, {"items": [{"producto": a, "cantidad": 1}]}),
         Request("GET", f"/api/tickets/tickets/{ticket}/", cliente),
         Request("GET", "/api/tickets/tickets/?estado=abierto&ordering=-fecha_creacion", agente),
-        Request(
-            "POST",
-            "/api/tickets/interacciones/",
-            cliente,
-            {"ticket_id": ticket, "tipo": "comentario", "contenido": "¿Alguna novedad?"},
-        ),
+        interaccion(cliente, "comentario", "¿Alguna novedad?"),
         Request("GET", f"/api/productos/productos/{b}/", cliente),
         Request("GET", "/api/productos/pedidos/", cliente),
         Request("PATCH", f"/api/tickets/tickets/{ticket}/", agente, {"prioridad": "alta"}),
         Request("GET", f"/api/tickets/tickets/{ticket}/interacciones/", agente),
         Request("POST", "/api/tickets/tickets/", cliente, {"titulo": "Otra consulta", "descripcion": "Hola"}),
         Request("GET", "/api/productos/categorias/", cliente),
-        Request(
-            "POST",
-            "/api/tickets/interacciones/",
-            agente,
-            {"ticket_id": ticket, "tipo": "nota_interna", "contenido": "Revisar con logística"},
-        ),
+        interaccion(agente, "nota_interna", "Revisar con logística"),
         Request(
             "POST",
             "/api/productos/pedidos/",

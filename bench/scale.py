@@ -7,7 +7,7 @@ import time
 
 import httpx
 
-from bench.harness import Request, comparison_rows, fmt_ms, interleaved
+from bench.harness import Request, comparison_rows, fmt_ms, interleaved, minted_token
 from core.testing.processes import gunicorn
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
@@ -22,18 +22,6 @@ def _token(url: str, tenant: str, email: str) -> str:
     )
     login.raise_for_status()
     return login.json()["access"]
-
-
-def _minted(tenant: str, email: str) -> str:
-    """An access token made in this process (Django set up, same SECRET_KEY as the servers):
-    a thousand logins over HTTP would spend minutes hashing passwords."""
-    from django_tenants.utils import schema_context
-
-    from usuarios.auth.tokens import token_pair_for
-    from usuarios.models import Usuario
-
-    with schema_context(tenant):
-        return token_pair_for(user=Usuario.objects.get(email=email))["access"]
 
 
 def _seed_endpoints(url: str, headers: dict[str, str]) -> tuple[str, str]:
@@ -130,7 +118,10 @@ def many_tenants(env: dict[str, str]) -> list[dict[str, str]]:
             Request(
                 "GET",
                 "/api/usuarios/me/",
-                {"X-Tenant-ID": "esc_0000", "Authorization": f"Bearer {_minted('esc_0000', 'a@0.test')}"},
+                {
+                    "X-Tenant-ID": "esc_0000",
+                    "Authorization": f"Bearer {minted_token('esc_0000', 'a@0.test')}",
+                },
             )
         ]
         spread = [
@@ -139,7 +130,7 @@ def many_tenants(env: dict[str, str]) -> list[dict[str, str]]:
                 "/api/usuarios/me/",
                 {
                     "X-Tenant-ID": f"esc_{i:04d}",
-                    "Authorization": f"Bearer {_minted(f'esc_{i:04d}', f'a@{i}.test')}",
+                    "Authorization": f"Bearer {minted_token(f'esc_{i:04d}', f'a@{i}.test')}",
                 },
             )
             for i in range(TENANTS)

@@ -38,6 +38,7 @@ _GENERATION_KEY = "tenant:generation"
 # can ask (a change made outside the product, by hand in SQL, is seen within that time).
 _GENERATION_EVERY = 1.0
 _KNOWN_GENERATION_SECONDS = 60.0
+_SHARED_SECONDS = 300
 
 _cache: dict[tuple[str, str], tuple[float, Tenant | None]] = {}
 _lock = threading.Lock()
@@ -90,9 +91,7 @@ def _cached(kind: str, value: str, load) -> Tenant | None:
         tenant = load(value)
         if tenant is not None and generation is not None:
             fields = {f: getattr(tenant, f) for f in _SHARED_FIELDS}
-            caches["global"].set(
-                shared_key, {"generation": generation, "fields": fields}, _KNOWN_GENERATION_SECONDS * 5
-            )
+            caches["global"].set(shared_key, {"generation": generation, "fields": fields}, _SHARED_SECONDS)
     ttl = settings.TENANT_CACHE_SECONDS if generation is None else _KNOWN_GENERATION_SECONDS
     with _lock:
         if len(_cache) >= _MAX_ENTRIES:
