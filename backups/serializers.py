@@ -53,8 +53,18 @@ class BackupCreateResponseSerializer(serializers.Serializer):
     backup = BackupResumenSerializer()
 
 
-class RestoreSerializer(serializers.Serializer):
+class RestoreOptionsSerializer(serializers.Serializer):
+    # true: users get back the active flag, role and password they had in the backup
+    restaurar_seguridad = serializers.BooleanField(default=False)
+
+
+class RestoreSerializer(RestoreOptionsSerializer):
     confirm = serializers.CharField(max_length=63)
+
+
+class UsuarioConservadoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
 
 
 class RestoreResponseSerializer(serializers.Serializer):
@@ -62,6 +72,9 @@ class RestoreResponseSerializer(serializers.Serializer):
     message = serializers.CharField()
     backup_id = serializers.IntegerField()
     safety_backup_id = serializers.IntegerField()
+    seguridad = serializers.ChoiceField(choices=["actual", "copia"])
+    sesiones_cerradas = serializers.IntegerField()
+    usuarios_conservados = UsuarioConservadoSerializer(many=True)
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{2}:\d{2}$", "example": "03:00"})

@@ -30,9 +30,13 @@ from backups.crypto import DecryptionError
 from backups.dump import DumpError, dump_schema
 from backups.models import BackupConfiguration, BackupRecord, EstadoBackup, Frecuencia, TipoBackup
 from backups.pipeline import BackupWriter, sha256_of, sql_chunks
+from backups.restore_security import end_sessions, keep_current_security
 from backups.sqlexec import execute_dump
 from backups.storage import ObjectMissing, StorageError, get_storage
 from core.api.exceptions import ApiError, Conflict
+from core.invalidation import watcher
+from core.models import Tenant
+from core.tenancy.maintenance import tenant_writes_paused
 from usuarios.models import Usuario
 
 logger = logging.getLogger(__name__)
@@ -169,7 +173,10 @@ def backup_create(
 
         transaction.on_commit(lambda: ejecutar_backup.delay(record_id=record.pk))
         return record, False
-    return backup_run(record_id=record.pk), True
+    record = backup_run(record_id=record.pk)
+    if backup_type == TipoBackup.MANUAL:
+        backup_apply_retention(backup_type=TipoBackup.MANUAL)
+    return record, True
 
 
 def _fail(record: BackupRecord, reason: str) -> None:
@@ -314,12 +321,16 @@ def backup_configuration_update(**fields) -> BackupConfiguration:
     return config
 
 
-def backup_apply_retention() -> int:
-    """Delete automatic backups beyond the configured number (object and record). Manual ones
-    are never deleted automatically."""
-    keep = backup_configuration().retention
+def backup_apply_retention(*, backup_type: str = TipoBackup.AUTOMATIC) -> int:
+    """Delete backups of this type beyond the number kept (object and record): automatic ones
+    by the tenant's configuration, manual ones by BACKUP_MANUAL_KEEP."""
+    keep = (
+        backup_configuration().retention
+        if backup_type == TipoBackup.AUTOMATIC
+        else settings.BACKUP_MANUAL_KEEP
+    )
     old = list(
-        BackupRecord.objects.filter(backup_type=TipoBackup.AUTOMATIC)
+        BackupRecord.objects.filter(backup_type=backup_type)
         .exclude(estado=EstadoBackup.EN_PROGRESO)
         .order_by("-created_at", "-id")[keep:]
     )
@@ -411,10 +422,16 @@ def _raw_connection():
 
 
 def _replace_schema(
-    schema: str, backup_file: Path, record: BackupRecord, *, fail_after: int | None = None
-) -> None:
-    """In one transaction: move the live schema aside, replay the dump, keep the backup history,
-    drop the old schema. Any failure rolls all of it back: the tenant is exactly as before."""
+    schema: str,
+    backup_file: Path,
+    record: BackupRecord,
+    *,
+    keep_security: bool,
+    fail_after: int | None = None,
+) -> dict:
+    """In one transaction: move the live schema aside, replay the dump, keep the backup history
+    (and, unless asked otherwise, the users' current security state), end every session, drop
+    the old schema. Any failure rolls all of it back: the tenant is exactly as before."""
     aside = f"{schema}__antes_{int(time.time())}"[:63]
     secret = settings.BACKUP_ENCRYPTION_KEY if record.cifrado else None
     conn = _raw_connection()
@@ -432,11 +449,14 @@ def _replace_schema(
                 raise BackupFailed(_("La copia no contiene el schema del tenant."))
             cursor.execute("SELECT set_config('search_path', %s, true)", [f'"{schema}", public'])
             _carry_history(cursor, aside, schema)
+            kept = keep_current_security(cursor, old=aside, new=schema) if keep_security else []
+            ended = end_sessions(cursor, old=aside, new=schema)
             # the dump set lock_timeout to 0: do not wait forever behind a long query
             cursor.execute("SET LOCAL lock_timeout = '30s'")
             cursor.execute(f'DROP SCHEMA "{aside}" CASCADE')
     finally:
         conn.close()
+    return {"sesiones_cerradas": ended, "usuarios_conservados": kept}
 
 
 def _fail_after(chunks, count: int, piece: int = 4096):
@@ -451,8 +471,17 @@ def _fail_after(chunks, count: int, piece: int = 4096):
 
 
 def backup_restore(
-    *, record_id: int, actor: Usuario | None, confirm: str | None, _fail_after: int | None = None
+    *,
+    record_id: int,
+    actor: Usuario | None,
+    confirm: str | None,
+    restaurar_seguridad: bool = False,
+    _fail_after: int | None = None,
 ) -> dict:
+    """Replace the tenant's data with a backup's. Writes are paused for the whole of it (503
+    `tenant_maintenance`), so every write acknowledged before is in the safety backup and none
+    is lost; every session and token issued before ends; users keep their current active flag,
+    role, password and session version unless `restaurar_seguridad` asks for the backup's."""
     schema = _current_schema()
     if confirm != schema:
         raise ValidationError(
@@ -463,28 +492,38 @@ def backup_restore(
             }
         )
     record, path = backup_fetch_verified(record_id=record_id)
+    tenant_id = Tenant.objects.values_list("pk", flat=True).get(schema_name=schema)
     try:
-        safety, _finished = backup_create(actor=actor, backup_type=TipoBackup.MANUAL, allow_async=False)
-        try:
-            _replace_schema(schema, path, record, fail_after=_fail_after)
-        except (psycopg2.Error, DecryptionError, ValueError, UnicodeDecodeError, zlib.error) as exc:
-            logger.exception("Restore of %s from %s failed; nothing changed", schema, record.file_name)
-            raise BackupFailed(_("La restauración falló y no cambió nada: %(e)s") % {"e": exc}) from exc
+        with tenant_writes_paused(tenant_id=tenant_id):
+            safety, _finished = backup_create(actor=actor, backup_type=TipoBackup.MANUAL, allow_async=False)
+            try:
+                outcome = _replace_schema(
+                    schema, path, record, keep_security=not restaurar_seguridad, fail_after=_fail_after
+                )
+            except (psycopg2.Error, DecryptionError, ValueError, UnicodeDecodeError, zlib.error) as exc:
+                logger.exception("Restore of %s from %s failed; nothing changed", schema, record.file_name)
+                raise BackupFailed(_("La restauración falló y no cambió nada: %(e)s") % {"e": exc}) from exc
+            _after_restore(schema)
     finally:
         os.unlink(path)
-    _after_restore(schema)
     return {
         "success": True,
         "message": "Restauración completada",
         "backup_id": record.pk,
         "safety_backup_id": safety.pk,
+        "seguridad": "copia" if restaurar_seguridad else "actual",
+        **outcome,
     }
 
 
 def _after_restore(schema: str) -> None:
     from core.tenancy.services import tenant_cache_clear
 
-    connection.close()  # the old connection may hold plans for the replaced tables
+    # the old connection may hold plans for the replaced tables; its session keeps the write
+    # gate, so it must not be closed: DISCARD PLANS forgets them
+    with connection.cursor() as cursor:
+        cursor.execute("DISCARD PLANS")
     call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=0)
     connection.set_schema(schema)
+    watcher.refresh(force=True)  # this process knows the new session versions at once
     tenant_cache_clear(schema_name=schema)

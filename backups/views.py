@@ -16,9 +16,11 @@ from backups.serializers import (
     BackupCreateResponseSerializer,
     BackupCreateSerializer,
     BackupRecordSerializer,
+    RestoreOptionsSerializer,
     RestoreResponseSerializer,
     RestoreSerializer,
 )
+from usuarios.auth.throttles import BackupManualThrottle
 from usuarios.permissions import IsTenantAdmin
 
 
@@ -34,6 +36,8 @@ class HistoryView(_AdminView):
 
 
 class CreateView(_AdminView):
+    throttle_classes = [BackupManualThrottle]
+
     @extend_schema(
         request=BackupCreateSerializer,
         responses={201: BackupCreateResponseSerializer, 202: BackupCreateResponseSerializer},
@@ -96,10 +100,19 @@ class DeleteView(_AdminView):
 
 
 class RestoreView(_AdminView):
+    # the restore pauses the tenant's writes itself (and waits for those in flight)
+    write_gate = False
+
     @extend_schema(request=RestoreSerializer, responses={200: RestoreResponseSerializer})
     def post(self, request, pk):
-        confirm = request.data.get("confirm") if hasattr(request.data, "get") else None
-        return Response(services.backup_restore(record_id=pk, actor=request.user, confirm=confirm))
+        body = request.data if hasattr(request.data, "get") else {}
+        options = RestoreOptionsSerializer(data={k: v for k, v in body.items() if k != "confirm"})
+        options.is_valid(raise_exception=True)
+        return Response(
+            services.backup_restore(
+                record_id=pk, actor=request.user, confirm=body.get("confirm"), **options.validated_data
+            )
+        )
 
 
 class ConfigView(_AdminView):

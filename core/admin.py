@@ -1,12 +1,34 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from core.models import Domain, Tenant
 from core.tenancy.admin import PublicOnlyAdmin
 from core.tenancy.resolver import forget_tenants
+from core.tenancy.services import domain_validate
+from usuarios.auth.admin_login import ThrottledAdminLoginForm
+
+# every admin (each tenant's and the platform's) is this one site
+admin.site.login_form = ThrottledAdminLoginForm
+
+
+class DomainForm(forms.ModelForm):
+    """The same rules as the API and `crear_tenant`: no domain takes over a tenant or the platform."""
+
+    class Meta:
+        model = Domain
+        fields = ["domain", "tenant", "is_primary"]
+
+    def clean_domain(self):
+        try:
+            return domain_validate(self.cleaned_data["domain"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["dominio"]) from exc
 
 
 class DomainInline(admin.TabularInline):
     model = Domain
+    form = DomainForm
     extra = 0
 
 
@@ -34,6 +56,7 @@ class TenantAdmin(PublicOnlyAdmin, admin.ModelAdmin):
 
 @admin.register(Domain)
 class DomainAdmin(PublicOnlyAdmin, admin.ModelAdmin):
+    form = DomainForm
     list_display = ["domain", "tenant", "is_primary"]
     search_fields = ["domain", "tenant__schema_name"]
 

@@ -4,6 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from core.api.envelope import error_response
 
 
+def _drain(request, length: int) -> None:
+    """Read the refused body to its end (up to a bound), so the connection stays usable for the
+    client's next request: a server that answers keep-alive with the body still unread on the
+    socket leaves it to be parsed as the next request, or drops the connection."""
+    remaining = min(length, settings.MAX_REQUEST_DRAIN_BYTES)
+    stream = request.META.get("wsgi.input")
+    while remaining > 0 and stream is not None:
+        chunk = stream.read(min(remaining, 65536))
+        if not chunk:
+            break
+        remaining -= len(chunk)
+
+
 class RequestBodyLimitMiddleware:
     """Refuses bodies above DATA_UPLOAD_MAX_MEMORY_SIZE with 413, before anything reads them.
 
@@ -23,6 +36,7 @@ class RequestBodyLimitMiddleware:
                 status=400, code="invalid_content_length", message=_("Content-Length no es válido.")
             )
         if limit is not None and length > limit:
+            _drain(request, length)
             return error_response(
                 status=413,
                 code="payload_too_large",

@@ -1,5 +1,8 @@
+import uuid
+
+from django.contrib.postgres.functions import RandomUUID
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Now
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -10,6 +13,15 @@ class Tenant(TenantMixin):
     nombre = models.CharField(_("nombre"), max_length=200)
     activo = models.BooleanField(_("activo"), default=True)
     fecha_creacion = models.DateTimeField(_("fecha de creación"), auto_now_add=True)
+    # Identity of this organisation, never reused: a tenant deleted and created again under the
+    # same schema name is another tenant, and its tokens carry this, not only the name.
+    uid = models.UUIDField(
+        _("identificador"), default=uuid.uuid4, db_default=RandomUUID(), unique=True, editable=False
+    )
+    # Bumped to end every session and token of the tenant at once (a restore does).
+    sesion_version = models.PositiveIntegerField(
+        _("versión de sesiones"), default=1, db_default=1, editable=False
+    )
 
     # Schemas are created (cloned) explicitly by `tenant_create`, inside its transaction.
     auto_create_schema = False
@@ -32,3 +44,49 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class CacheVersion(models.Model):
+    """The durable half of cache invalidation: a write bumps its key's row in its own transaction,
+    so every process learns of it from the database (polled about once a second), whether or not
+    Redis was reachable when the write was made. `clave` "*" covers a whole schema.
+
+    Versions come from one sequence (never reused, even after old rows are pruned). A column
+    `xid` (the writing transaction, xid8) lets pollers read exactly what committed since their
+    last look; it is added by the migration because Django has no field for it.
+    """
+
+    schema_name = models.CharField(max_length=63)
+    clave = models.CharField(max_length=255)
+    version = models.BigIntegerField()
+    updated_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["schema_name", "clave"], name="cacheversion_clave_unica")
+        ]
+        indexes = [models.Index(fields=["updated_at"], name="cacheversion_updated_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.schema_name}:{self.clave}@{self.version}"
+
+
+class TenantEliminado(models.Model):
+    """What remains of a deleted tenant: who it was and where its final backup is."""
+
+    schema_name = models.CharField(_("schema"), max_length=63)
+    uid = models.UUIDField(_("identificador"))
+    nombre = models.CharField(_("nombre"), max_length=200)
+    eliminado_en = models.DateTimeField(_("eliminado en"), auto_now_add=True)
+    backup_path = models.CharField(_("copia final"), max_length=500)
+    backup_checksum = models.CharField(max_length=64)
+    backup_size = models.BigIntegerField(default=0)
+    backup_cifrado = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-eliminado_en"]
+        verbose_name = _("tenant eliminado")
+        verbose_name_plural = _("tenants eliminados")
+
+    def __str__(self) -> str:
+        return f"{self.nombre} ({self.schema_name}, {self.eliminado_en:%Y-%m-%d})"

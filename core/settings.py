@@ -36,6 +36,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", ".localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The platform's own hosts (operators' API and admin), never usable as a tenant's domain. Unset:
+# the ALLOWED_HOSTS entries that are not patterns of tenant domains (no leading dot, not "*").
+PLATFORM_HOSTS = env.list("PLATFORM_HOSTS", default=None)
 CSRF_FAILURE_VIEW = "core.api.views.csrf_failure"
 
 # --- Apps -------------------------------------------------------------------------------------
@@ -59,6 +62,8 @@ SHARED_APPS = [
     *_PER_SCHEMA_APPS,
     "django.contrib.staticfiles",
     "rest_framework",
+    # its messages' translations (Spanish by default, English on request); it has no models
+    "rest_framework_simplejwt",
     "django_filters",
     "drf_spectacular",
     "corsheaders",
@@ -82,7 +87,11 @@ PUBLIC_SCHEMA_NAME = "public"
 TENANT_BASE_SCHEMA = "plantilla_tenant"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 TENANT_LIMIT_SET_CALLS = True
-TENANT_CACHE_SECONDS = env.float("TENANT_CACHE_SECONDS", default=5.0)
+
+# While a tenant is restored its writes get 503 with this Retry-After; the restore waits at most
+# this long for the writes in flight to finish.
+TENANT_MAINTENANCE_RETRY_AFTER = env.int("TENANT_MAINTENANCE_RETRY_AFTER", default=5)
+TENANT_MAINTENANCE_WAIT_SECONDS = env.float("TENANT_MAINTENANCE_WAIT_SECONDS", default=30.0)
 
 ROOT_URLCONF = "core.urls"
 PUBLIC_SCHEMA_URLCONF = "core.urls_public"
@@ -245,6 +254,8 @@ BACKUP_COMPRESSION_LEVEL = env.int("BACKUP_COMPRESSION_LEVEL", default=1)
 BACKUP_ENCRYPTION_KEY = env.str("BACKUP_ENCRYPTION_KEY", default="")
 # Tenants whose schema is larger than this are backed up by the worker (the API answers 202).
 BACKUP_SYNC_MAX_BYTES = env.int("BACKUP_SYNC_MAX_BYTES", default=100 * 1024 * 1024)
+# Manual backups kept per tenant (the oldest beyond are deleted after a new one completes).
+BACKUP_MANUAL_KEEP = env.int("BACKUP_MANUAL_KEEP", default=30)
 # An "en_progreso" record older than this with nobody working on it is marked failed.
 BACKUP_STALE_SECONDS = env.int("BACKUP_STALE_SECONDS", default=600)
 SUPABASE_URL = env.str("SUPABASE_URL", default="")
@@ -265,7 +276,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
+    # JWT_ACCESS_SECONDS, when set, wins (short lifetimes for tests and strict deployments)
+    "ACCESS_TOKEN_LIFETIME": timedelta(
+        seconds=env.int("JWT_ACCESS_SECONDS", default=0) or 60 * env.int("JWT_ACCESS_MINUTES", default=15)
+    ),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
@@ -282,7 +296,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["usuarios.auth.authentication.TenantJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.SafeJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
@@ -301,6 +315,8 @@ THROTTLE_RATES = {
     # per client address across all tenants
     "login_ip": env.str("THROTTLE_LOGIN_IP", default="60/min"),
     "register": env.str("THROTTLE_REGISTER", default="20/hour"),
+    # manual backups asked for through the API, per tenant (a restore's safety copy is not)
+    "backup_manual": env.str("THROTTLE_BACKUP_MANUAL", default="10/hour"),
 }
 # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
@@ -325,7 +341,6 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EstadoTicketEnum": "tickets.models.Estado",
         "EstadoPedidoEnum": "productos.models.EstadoPedido",
-        "EstadoEnvioPedidoEnum": ["enviado", "entregado"],
         "EstadoBackupEnum": "backups.models.EstadoBackup",
     },
 }
@@ -381,6 +396,8 @@ WHITENOISE_USE_FINDERS = True
 # --- Requests ---------------------------------------------------------------------------------
 # Bodies above this size are refused with 413 before anything parses them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("MAX_REQUEST_BODY_BYTES", default=1024 * 1024)
+# A refused body is read (and thrown away) up to this size, so the connection stays usable.
+MAX_REQUEST_DRAIN_BYTES = env.int("MAX_REQUEST_DRAIN_BYTES", default=64 * 1024 * 1024)
 
 # --- Security (strict unless DEBUG, each overridable) -----------------------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

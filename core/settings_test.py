@@ -27,5 +27,11 @@ from core.settings import THROTTLE_RATES  # noqa: E402
 # Argon2 still (hashes look as in production), with cheap parameters.
 PASSWORD_HASHERS = ["core.testing.hashers.FastArgon2PasswordHasher"]
 # Tests log in many times from 127.0.0.1; the throttle tests lower these themselves.
-THROTTLE_RATES = {**THROTTLE_RATES, "login": "10000/min", "login_ip": "10000/min", "register": "10000/min"}
+THROTTLE_RATES = {
+    **THROTTLE_RATES,
+    "login": "10000/min",
+    "login_ip": "10000/min",
+    "register": "10000/min",
+    "backup_manual": "10000/min",
+}
 ALLOWED_HOSTS = ["*"]

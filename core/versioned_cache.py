@@ -1,33 +1,34 @@
-"""Read-through cache entries that a concurrent write can never leave stale.
+"""Read-through cache entries that are never served stale, whatever Redis saw.
 
-Each entry is stored with the version token its reader saw *before* loading from the
-database; a write replaces the token after commit. A reader that loaded old data while a write
-was committing stores it under the old token, which no longer matches, so it is never served.
-Keys go through the tenant-aware key function: entries are per schema.
+Each entry is stored with the version of its key that the reader knew *before* loading from the
+database (`core.invalidation`); a write bumps that version in its own transaction. An entry
+older than the version a process knows is a miss, so neither a write committing during a slow
+read, nor a write made while Redis was unreachable, nor Redis coming back with old entries can
+make a process serve old data. Keys go through the tenant-aware key function: entries are per
+schema.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection, transaction
 
-
-def _version_key(key: str) -> str:
-    return f"{key}:version"
+from core.invalidation import watcher
 
 
 def cached(key: str, *, ttl: int, load: Callable[[], Any]) -> Any:
-    found = cache.get_many([key, _version_key(key)])
-    version = found.get(_version_key(key))
-    entry = found.get(key)
-    if entry is not None and entry.get("v") == version:
+    known = watcher.version(connection.schema_name, key)
+    if known is None:  # the versions cannot be known now: the database only
+        return load()
+    entry = cache.get(key)
+    if watcher.fresh(entry, known):  # an entry in another shape (an older release's) is a miss
         return entry["data"]
     data = load()
     if data is not None:
-        cache.set(key, {"v": version, "data": data}, ttl)
+        cache.set(key, {**watcher.stamp(known), "data": data}, ttl)
     return data
 
 
@@ -35,28 +36,35 @@ def cached_many(
     keys: dict[Any, str], *, ttl: int, load: Callable[[list[Any]], dict[Any, Any]]
 ) -> dict[Any, Any]:
     """Several entries in one round trip; `load` gets the ids that missed and returns their data."""
-    wanted = list(keys.values()) + [_version_key(k) for k in keys.values()]
-    found = cache.get_many(wanted)
+    schema = connection.schema_name
+    known = {ident: watcher.version(schema, key) for ident, key in keys.items()}
+    trusted = {ident: key for ident, key in keys.items() if known[ident] is not None}
+    found = cache.get_many(list(trusted.values())) if trusted else {}
     result, missing = {}, []
     for ident, key in keys.items():
         entry = found.get(key)
-        if entry is not None and entry.get("v") == found.get(_version_key(key)):
+        if ident in trusted and watcher.fresh(entry, known[ident]):
             result[ident] = entry["data"]
         else:
             missing.append(ident)
     if missing:
         loaded = load(missing)
-        cache.set_many(
-            {keys[i]: {"v": found.get(_version_key(keys[i])), "data": d} for i, d in loaded.items()}, ttl
-        )
+        fill = {
+            keys[i]: {**watcher.stamp(known[i]), "data": d}
+            for i, d in loaded.items()
+            if known.get(i) is not None
+        }
+        if fill:
+            cache.set_many(fill, ttl)
         result.update(loaded)
     return result
 
 
-def invalidate(key: str, *, ttl: int) -> None:
-    """Call after the write has committed (transaction.on_commit)."""
-    cache.set(_version_key(key), uuid.uuid4().hex, ttl * 4)
-    cache.delete(key)
+def invalidate(key: str) -> None:
+    """Call inside the write's transaction: the new version commits (or not) with it. The entry
+    is also deleted from the cache after commit, which only saves a reader the stale check."""
+    watcher.bump(connection.schema_name, key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def delete_matching(cache, pattern: str) -> None:

@@ -161,3 +161,23 @@ class Pago(models.Model):
 
     def __str__(self) -> str:
         return f"{self.monto} ({self.metodo})"
+
+
+class Reembolso(models.Model):
+    """Money given back: a paid order cancelled by staff records what was paid."""
+
+    pedido = models.ForeignKey(Pedido, on_delete=models.PROTECT, related_name="reembolsos")
+    monto = models.DecimalField(_("monto"), max_digits=14, decimal_places=2)
+    fecha = models.DateTimeField(_("fecha"), auto_now_add=True)
+    registrado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="reembolsos_registrados"
+    )
+
+    class Meta:
+        ordering = ["fecha", "id"]
+        constraints = [models.CheckConstraint(condition=Q(monto__gt=0), name="reembolso_monto_positivo")]
+        verbose_name = _("reembolso")
+        verbose_name_plural = _("reembolsos")
+
+    def __str__(self) -> str:
+        return f"{self.monto} ({self.pedido_id})"

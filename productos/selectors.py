@@ -24,5 +24,6 @@ def pedido_list(*, actor: Usuario) -> QuerySet[Pedido]:
     qs = Pedido.objects.prefetch_related(
         Prefetch("items", queryset=ItemPedido.objects.order_by("id")),
         Prefetch("pagos", queryset=Pago.objects.order_by("fecha", "id")),
+        "reembolsos",
     )
     return qs if actor.es_staff else qs.filter(usuario=actor)

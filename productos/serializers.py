@@ -13,6 +13,7 @@ from productos.models import (
     Pedido,
     Producto,
     Proveedor,
+    Reembolso,
 )
 
 MAX_CANTIDAD = 10_000
@@ -39,6 +40,15 @@ class ProveedorSerializer(serializers.ModelSerializer):
         model = Proveedor
         fields = ["id", "nombre", "email", "telefono", "activo"]
         read_only_fields = ["id"]
+
+
+class ProveedorClienteSerializer(serializers.ModelSerializer):
+    """What a customer sees of a supplier: no contact details."""
+
+    class Meta:
+        model = Proveedor
+        fields = ["id", "nombre", "activo"]
+        read_only_fields = fields
 
 
 class ProveedorResumenSerializer(serializers.ModelSerializer):
@@ -68,6 +78,14 @@ class ProductoSerializer(serializers.ModelSerializer):
             "fecha_creacion",
             "fecha_actualizacion",
         ]
+        read_only_fields = fields
+
+
+class ProductoClienteSerializer(ProductoSerializer):
+    """What a customer sees of a product: no cost price."""
+
+    class Meta(ProductoSerializer.Meta):
+        fields = [f for f in ProductoSerializer.Meta.fields if f != "costo"]
         read_only_fields = fields
 
 
@@ -109,11 +127,20 @@ class PagoSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ReembolsoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Reembolso
+        fields = ["id", "monto", "fecha"]
+        read_only_fields = fields
+
+
 class PedidoSerializer(serializers.ModelSerializer):
     usuario_id = serializers.IntegerField(read_only=True)
     items = ItemPedidoSerializer(many=True, read_only=True)
     pagos = PagoSerializer(many=True, read_only=True)
     pagado = serializers.SerializerMethodField()
+    reembolsos = ReembolsoSerializer(many=True, read_only=True)
+    reembolsado = serializers.SerializerMethodField()
 
     class Meta:
         model = Pedido
@@ -124,9 +151,11 @@ class PedidoSerializer(serializers.ModelSerializer):
             "estado",
             "total",
             "pagado",
+            "reembolsado",
             "notas",
             "items",
             "pagos",
+            "reembolsos",
             "fecha_creacion",
             "fecha_actualizacion",
         ]
@@ -136,6 +165,10 @@ class PedidoSerializer(serializers.ModelSerializer):
     def get_pagado(self, pedido) -> str:
         # a string with two decimals, like every other amount of the API
         return f"{sum((p.monto for p in pedido.pagos.all()), Decimal('0')):.2f}"
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
+    def get_reembolsado(self, pedido) -> str:
+        return f"{sum((r.monto for r in pedido.reembolsos.all()), Decimal('0')):.2f}"
 
 
 class ItemInputSerializer(serializers.Serializer):
@@ -155,7 +188,8 @@ class PagoCreateSerializer(serializers.Serializer):
 
 
 class PedidoEstadoSerializer(serializers.Serializer):
-    estado = serializers.ChoiceField(choices=[EstadoPedido.ENVIADO, EstadoPedido.ENTREGADO])
+    # any state: a move other than pagado -> enviado -> entregado is a 409, not bad input
+    estado = serializers.ChoiceField(choices=EstadoPedido.choices)
 
 
 IDEMPOTENCY_KEY_MAX = 255

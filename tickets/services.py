@@ -23,8 +23,8 @@ def ticket_cache_key(ticket_id) -> str:
 
 
 def _after_commit_forget(ticket: Ticket) -> None:
-    key = ticket_cache_key(ticket.pk)
-    transaction.on_commit(lambda: invalidate(key, ttl=TICKET_TTL))
+    # the new version commits with the change: no process serves the old ticket after it
+    invalidate(ticket_cache_key(ticket.pk))
 
 
 def ticket_for_actor(*, ticket_id, actor: Usuario, lock: bool = False) -> Ticket:
@@ -138,7 +138,8 @@ def ticket_assign(*, ticket_id, actor: Usuario, asignado_a_id: int | None) -> Ti
         ticket=ticket,
         usuario=actor,
         tipo=TipoInteraccion.ASIGNACION,
-        contenido=f"Asignado a {asignado.email}" if asignado else "Sin asignar",
+        # the customer reads this: the staff member's name, never their address
+        contenido=f"Asignado a {asignado.get_full_name() or asignado.nombre}" if asignado else "Sin asignar",
         metadata={"de": anterior, "a": asignado_a_id},
     )
     evento_registrar(

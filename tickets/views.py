@@ -67,7 +67,12 @@ class TicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
 
     @extend_schema(request=TicketUpdateSerializer, responses={200: TicketSerializer})
+    def _must_exist(self, pk) -> None:
+        # an unknown (or unseen) ticket is 404 whatever the body: look before validating it
+        services.ticket_for_actor(ticket_id=pk, actor=self.request.user)
+
     def partial_update(self, request, pk=None):
+        self._must_exist(pk)
         data = TicketUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = services.ticket_update(ticket_id=pk, actor=request.user, **data.validated_data)
@@ -84,6 +89,7 @@ class TicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["patch"])
     def estado(self, request, pk=None):
+        self._must_exist(pk)
         raw = request.data.get("estado") if hasattr(request.data, "get") else None
         data = EstadoSerializer(
             data={"estado": raw if raw is not None else request.query_params.get("nuevo_estado")}
@@ -96,6 +102,7 @@ class TicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=AsignarSerializer, responses={200: TicketSerializer})
     @action(detail=True, methods=["patch"], permission_classes=[IsTenantStaff])
     def asignar(self, request, pk=None):
+        self._must_exist(pk)
         data = AsignarSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = services.ticket_assign(

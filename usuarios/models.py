@@ -1,4 +1,7 @@
+import uuid
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -49,6 +52,16 @@ class Usuario(AbstractBaseUser):
     activo = models.BooleanField(_("activo"), default=True)
     fecha_creacion = models.DateTimeField(_("fecha de creación"), auto_now_add=True)
     fecha_actualizacion = models.DateTimeField(_("fecha de actualización"), auto_now=True)
+    # The person's identity in tokens: ids can be handed out again (after a restore rolls the
+    # sequence back), this never is.
+    uid = models.UUIDField(
+        _("identificador"), default=uuid.uuid4, db_default=RandomUUID(), unique=True, editable=False
+    )
+    # Bumped by a password change, a deactivation or a logout everywhere: tokens carry the
+    # version they were issued under and stop working when it moves.
+    sesion_version = models.PositiveIntegerField(
+        _("versión de sesiones"), default=1, db_default=1, editable=False
+    )
 
     objects = UsuarioManager()
 

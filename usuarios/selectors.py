@@ -9,7 +9,17 @@ def usuario_list() -> QuerySet[Usuario]:
 
 USUARIO_DATOS_TTL = 60 * 60
 # What the cache keeps of a user: enough to authenticate and to show them, never the password.
-DATOS_FIELDS = ("id", "email", "nombre", "apellido", "rol", "activo", "fecha_creacion")
+DATOS_FIELDS = (
+    "id",
+    "email",
+    "nombre",
+    "apellido",
+    "rol",
+    "activo",
+    "fecha_creacion",
+    "uid",
+    "sesion_version",
+)
 PUBLIC_FIELDS = ("id", "nombre", "apellido", "rol")
 
 

@@ -32,6 +32,10 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField()
 
 
+class LogoutEverywhereSerializer(serializers.Serializer):
+    sesiones_cerradas = serializers.IntegerField()
+
+
 class LoginResponseSerializer(TokenPairSerializer):
     user = UsuarioSerializer()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
@@ -61,10 +62,9 @@ def usuario_create(
 
 def _forget_cached_datos(user: Usuario) -> None:
     from core.versioned_cache import invalidate
-    from usuarios.selectors import USUARIO_DATOS_TTL, usuario_datos_key
+    from usuarios.selectors import usuario_datos_key
 
-    key = usuario_datos_key(user.pk)
-    transaction.on_commit(lambda: invalidate(key, ttl=USUARIO_DATOS_TTL))
+    invalidate(usuario_datos_key(user.pk))
 
 
 def _is_last_active_admin(user: Usuario) -> bool:
@@ -81,6 +81,7 @@ def _is_last_active_admin(user: Usuario) -> bool:
 def usuario_update(
     *,
     user: Usuario,
+    actor: Usuario | None = None,
     email: str | None = None,
     nombre: str | None = None,
     apellido: str | None = None,
@@ -88,6 +89,8 @@ def usuario_update(
     activo: bool | None = None,
     password: str | None = None,
 ) -> Usuario:
+    if activo is False and actor is not None and actor.pk == user.pk:
+        raise Conflict(_("No puedes desactivar tu propia cuenta."), code="cannot_deactivate_self")
     demoted = rol is not None and rol != Rol.ADMIN
     if (demoted or activo is False) and _is_last_active_admin(user):
         raise Conflict(_("El tenant debe conservar al menos un administrador activo."), code="last_admin")
@@ -111,14 +114,17 @@ def usuario_update(
 
 @transaction.atomic
 def usuario_deactivate(*, user: Usuario, actor: Usuario) -> Usuario:
-    if user.pk == actor.pk:
-        raise Conflict(_("No puedes desactivar tu propia cuenta."), code="cannot_deactivate_self")
-    return usuario_update(user=user, activo=False)
+    return usuario_update(user=user, actor=actor, activo=False)
 
 
+@transaction.atomic
 def usuario_revoke_tokens(*, user: Usuario) -> int:
-    """Blacklist every outstanding refresh token of the user. Access tokens of an inactive
-    user are refused on each request, so deactivation takes effect at once."""
+    """End every session of the user: their session version moves, so every access and refresh
+    token issued before stops working at once (in every process, see core.versioned_cache), and
+    their refresh tokens are blacklisted too. Returns how many refresh tokens were open."""
+    Usuario.objects.filter(pk=user.pk).update(sesion_version=F("sesion_version") + 1)
+    user.sesion_version = Usuario.objects.filter(pk=user.pk).values_list("sesion_version", flat=True).get()
+    _forget_cached_datos(user)
     outstanding = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
     tokens = [BlacklistedToken(token=t) for t in outstanding]
     BlacklistedToken.objects.bulk_create(tokens, ignore_conflicts=True)

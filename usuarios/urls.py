@@ -11,6 +11,7 @@ auth_urlpatterns = [
     path("token/", views.TokenObtainView.as_view(), name="token"),
     path("token/refresh/", views.TokenRefreshView.as_view(), name="token-refresh"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("logout/todas/", views.LogoutEverywhereView.as_view(), name="logout-everywhere"),
 ]
 tenant_auth_urlpatterns = [
     path("register/", views.RegisterView.as_view(), name="register"),

@@ -17,6 +17,7 @@ from usuarios.permissions import IsTenantAdmin
 from usuarios.serializers import (
     LoginResponseSerializer,
     LoginSerializer,
+    LogoutEverywhereSerializer,
     MeUpdateSerializer,
     RefreshSerializer,
     RegisterSerializer,
@@ -87,6 +88,18 @@ class LogoutView(PublicAuthView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class LogoutEverywhereView(APIView):
+    """Ends every session of the caller: all their access and refresh tokens stop working."""
+
+    permission_classes = [IsAuthenticated]
+    tenant_scope = TenantScope.ANY
+
+    @extend_schema(request=None, responses={200: LogoutEverywhereSerializer})
+    def post(self, request):
+        ended = services.usuario_revoke_tokens(user=request.user)
+        return Response({"sesiones_cerradas": ended})
+
+
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
     tenant_scope = TenantScope.ANY
@@ -129,7 +142,7 @@ class UsuarioViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def partial_update(self, request, pk=None):
         data = UsuarioUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.usuario_update(user=self.get_object(), **data.validated_data)
+        user = services.usuario_update(user=self.get_object(), actor=request.user, **data.validated_data)
         return Response(UsuarioSerializer(user).data)
 
     @extend_schema(responses={204: None})

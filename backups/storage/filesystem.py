@@ -19,12 +19,25 @@ class FilesystemStorage:
     def _path(self, key: str) -> Path:
         return self.root / check_key(key)
 
+    def _private_dirs(self, folder: Path) -> None:
+        """The root and every folder under it only for the server's user (0700): backups hold
+        every user's password hash."""
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for relative in [*reversed(folder.relative_to(self.root).parents), folder.relative_to(self.root)]:
+            full = self.root / relative
+            full.mkdir(mode=0o700, exist_ok=True)
+            if full.stat().st_mode & 0o077:
+                full.chmod(0o700)
+
     def upload(self, key: str, local_path: Path) -> None:
         target = self._path(key)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            self._private_dirs(target.parent)
             partial = target.with_name(target.name + ".partial")
-            shutil.copyfile(local_path, partial)
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out, open(local_path, "rb") as source:
+                shutil.copyfileobj(source, out, CHUNK)
+            os.chmod(partial, 0o600)  # an older partial file kept its mode
             os.replace(partial, target)  # never a half-written object under the final name
         except OSError as exc:
             raise StorageError(f"no se pudo escribir en el almacenamiento local: {exc.strerror}") from exc

@@ -7,16 +7,9 @@ FAKE_KEY = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.c2VjcmV0LWZha2U
 
 
 @pytest.fixture(autouse=True)
-def backup_settings(settings, tmp_path):
+def _backups_in_tmp(backup_settings):
     """Every test writes its backups and temporary files under its own folder."""
-    settings.BACKUP_STORAGE = "filesystem"
-    settings.BACKUP_ROOT = str(tmp_path / "store")
-    settings.BACKUP_TMP_DIR = str((tmp_path / "tmp").resolve())
-    (tmp_path / "tmp").mkdir()
-    settings.BACKUP_ENCRYPTION_KEY = ""
-    reset_storage()
-    yield settings
-    reset_storage()
+    return backup_settings
 
 
 @pytest.fixture

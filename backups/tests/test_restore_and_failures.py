@@ -31,11 +31,13 @@ from tickets.services import interaccion_create, ticket_create
 
 
 def _snapshot(schema: str) -> dict[str, str]:
-    """Every row of every table of the schema (except the backups' own), hashed per table."""
+    """Every row of every table of the schema, hashed per table; except the backups' own and the
+    sessions (a restore ends every session: it blacklists the tokens and removes the admin's)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = %s AND table_type = 'BASE TABLE' "
-            "AND table_name NOT LIKE 'backups_%%' ORDER BY 1",
+            "AND table_name NOT LIKE 'backups_%%' "
+            "AND table_name NOT IN ('token_blacklist_blacklistedtoken', 'django_session') ORDER BY 1",
             [schema],
         )
         tables = [r[0] for r in cursor.fetchall()]
@@ -90,6 +92,9 @@ def test_round_trip_restores_every_row_and_leaves_other_tenants_alone(vault_for,
     assert body["success"] is True and body["safety_backup_id"] != backup["id"]
     assert _snapshot(schema) == before
     assert _snapshot("beta") == beta_before
+    # the admin's session ended with the restore
+    assert_error(vault.call("GET", "history/", admin), 401, "token_not_valid")
+    admin.login_again()
     # the history survives the restore, with the safety backup taken just before it
     history = {h["id"]: h for h in vault.call("GET", "history/", admin).json()}
     assert {backup["id"], body["safety_backup_id"]} <= set(history)
@@ -201,6 +206,7 @@ def test_supabase_backend_round_trip(vault_for, filled, fake_supabase):
         == 200
     )
     assert _snapshot(schema) == before
+    admin.login_again()
     assert vault.call("DELETE", f"history/{backup['id']}/", admin).status_code == 204
     assert key not in fake_supabase.objects("backups")
 
@@ -222,6 +228,7 @@ def test_encryption_round_trip(vault_for, filled, backup_settings):
         == 200
     )
     assert _snapshot(schema) == before
+    admin.login_again()
     backup_settings.BACKUP_ENCRYPTION_KEY = "otra clave"
     assert_error(vault.call("GET", f"history/{backup['id']}/download/", admin), 502, "backup_key_invalid")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
@@ -16,6 +17,7 @@ from rest_framework.views import set_rollback
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from core.api.envelope import error_body
+from core.tenancy.errors import TenantError
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +110,12 @@ def _normalise(exc: Exception) -> exceptions.APIException | None:
         return exceptions.PermissionDenied()
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, TenantError):
+        error = ApiError(exc.message, code=exc.code)
+        error.status_code = exc.status_code
+        if exc.status_code == 503:
+            error.wait = settings.TENANT_MAINTENANCE_RETRY_AFTER
+        return error
     if isinstance(exc, TokenError):
         return InvalidToken(str(exc))
     if isinstance(exc, IntegrityError):

@@ -9,9 +9,28 @@ from django_tenants.utils import get_public_schema_name
 
 from core.api.envelope import error_response
 from core.tenancy.errors import TenantError
+from core.tenancy.maintenance import TenantMaintenance, write_enter, write_leave
 from core.tenancy.resolver import resolve_tenant
 
 logger = logging.getLogger(__name__)
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def _unavailable():
+    return error_response(
+        status=503,
+        code="service_unavailable",
+        message=_("El servicio no está disponible en este momento. Inténtalo de nuevo."),
+    )
+
+
+def maintenance_response():
+    response = error_response(
+        status=TenantMaintenance.status_code, code=TenantMaintenance.code, message=TenantMaintenance.message
+    )
+    response["Retry-After"] = str(settings.TENANT_MAINTENANCE_RETRY_AFTER)
+    return response
 
 
 class TenantMiddleware:
@@ -34,11 +53,7 @@ class TenantMiddleware:
         except DatabaseError:
             logger.exception("Tenant lookup failed")
             connection.close_if_unusable_or_obsolete()
-            return error_response(
-                status=503,
-                code="service_unavailable",
-                message=_("El servicio no está disponible en este momento. Inténtalo de nuevo."),
-            )
+            return _unavailable()
 
         request.tenant = tenant
         if tenant.schema_name == get_public_schema_name():
@@ -48,4 +63,27 @@ class TenantMiddleware:
             connection.set_tenant(tenant)
             request.urlconf = settings.ROOT_URLCONF
         set_urlconf(request.urlconf)
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            gate = getattr(request, "_write_gate", None)
+            if gate is not None:
+                write_leave(tenant_id=gate)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """A write in a tenant passes its write gate (see core.tenancy.maintenance), or is
+        answered 503 `tenant_maintenance` while the tenant is being restored."""
+        tenant = getattr(request, "tenant", None)
+        if request.method in SAFE_METHODS or tenant is None or tenant.pk is None:
+            return None
+        if getattr(getattr(view_func, "cls", None), "write_gate", True) is False:
+            return None  # the maintenance operation itself
+        try:
+            if not write_enter(tenant_id=tenant.pk):
+                return maintenance_response()
+        except DatabaseError:
+            logger.exception("Tenant write gate failed")
+            connection.close_if_unusable_or_obsolete()
+            return _unavailable()
+        request._write_gate = tenant.pk
+        return None

@@ -5,10 +5,11 @@ domains; else the hostname through the domain table; else the public schema. Bad
 error, never a silent fallback to another schema.
 
 Lookups are cached in the process, so a warm request does no query and no round trip to find its
-tenant. A change made through the product (API, admin, commands) bumps a shared generation
-number in Redis; each process reads it at most once a second and drops its entries when it moved,
-so a deactivation takes effect everywhere within about a second (at once in the process that
-made it). Without Redis, or while it is down, entries live TENANT_CACHE_SECONDS instead.
+tenant. A change made through the product (API, admin, commands) bumps the "tenants" version in
+the database in its own transaction (`core.invalidation`); each process learns it within about
+a second (at once in the process that made it) and drops its entries, whether or not Redis was
+reachable. Shared entries in Redis carry the version their reader knew, so an older one is never
+served. While the versions cannot be read, nothing cached is used.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ import threading
 import time
 import uuid
 
-from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Q
 from django.http.request import split_domain_port
 from django_tenants.utils import get_public_schema_name
 
+from core.invalidation import watcher
 from core.models import Domain, Tenant
 from core.tenancy.errors import InvalidTenant, TenantInactive, TenantNotFound
 
@@ -32,87 +33,97 @@ HEADER_KEYS = ("HTTP_X_TENANT_ID", "HTTP_X_TENANT")
 _IDENTIFIER = re.compile(r"^[a-z0-9_][a-z0-9_.-]{0,252}$")
 _PORT = re.compile(r":\d{1,5}$")
 _MAX_ENTRIES = 10_000
-_SHARED_FIELDS = ("id", "schema_name", "nombre", "activo")
-_GENERATION_KEY = "tenant:generation"
-# How often a process asks whether tenants changed, and the longest it keeps an entry when it
-# can ask (a change made outside the product, by hand in SQL, is seen within that time).
-_GENERATION_EVERY = 1.0
-_KNOWN_GENERATION_SECONDS = 60.0
+_SHARED_FIELDS = ("id", "schema_name", "nombre", "activo", "uid", "sesion_version")
+VERSION_KEY = ("public", "tenants")
+# The longest a process keeps an entry (a change made outside the product, by hand in SQL, is
+# seen within that time).
+_PROCESS_SECONDS = 60.0
 _SHARED_SECONDS = 300
 
-_cache: dict[tuple[str, str], tuple[float, Tenant | None]] = {}
-_lock = threading.Lock()
-# the generation this process's entries belong to (None: unknown) and when it was last read
-_seen = {"generation": None, "read_at": float("-inf")}
 
-PUBLIC_TENANT = Tenant(schema_name=get_public_schema_name(), nombre="Plataforma", activo=True)
+class _TenantLookups:
+    """This process's lookups, all of one tenants version."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.clear()
+
+    def clear(self) -> None:
+        self.entries: dict[tuple[str, str], tuple[float, Tenant | None]] = {}
+        self.version: int | None = None
+
+
+lookups = _TenantLookups()
+
+# The platform's own identity in its operators' tokens (the public schema has no tenant row).
+PUBLIC_TENANT = Tenant(
+    schema_name=get_public_schema_name(),
+    nombre="Plataforma",
+    activo=True,
+    uid=uuid.UUID(int=0),
+    sesion_version=1,
+)
 
 
 def forget_tenants() -> None:
-    """Drop the cached lookups (after a tenant or domain changes): this process's at once, every
-    other process's within about a second."""
-    if settings.REDIS_URL:
-        caches["global"].set(_GENERATION_KEY, uuid.uuid4().hex, None)
-    with _lock:
-        _cache.clear()
-        _seen["read_at"] = float("-inf")
-
-
-def _generation(now: float) -> str | None:
-    """The shared generation, read at most once a second; entries of an older one are dropped.
-    None when it cannot be known (no Redis, or Redis down)."""
-    if now - _seen["read_at"] < _GENERATION_EVERY:
-        return _seen["generation"]
-    # "0": never bumped yet; None: Redis did not answer (django-redis ignores the error)
-    generation = caches["global"].get(_GENERATION_KEY, "0") if settings.REDIS_URL else None
-    with _lock:
-        if generation is None or generation != _seen["generation"]:
-            _cache.clear()
-        _seen.update(generation=generation, read_at=now)
-    return generation
+    """Call inside the transaction that changes a tenant or a domain: every process drops its
+    lookups once it commits (this one at once, the others within about a second)."""
+    watcher.bump(*VERSION_KEY)
 
 
 def _cached(kind: str, value: str, load) -> Tenant | None:
-    """Process cache, then the shared cache, then the database. Shared entries carry the
-    generation their reader saw before loading, so one loaded while a change was committing is
-    never served after it."""
+    """Process cache, then the shared cache, then the database."""
     key = (kind, value)
     now = time.monotonic()
-    generation = _generation(now)
-    hit = _cache.get(key)
+    version = watcher.version(*VERSION_KEY)
+    if version is None:
+        return load(value)
+    with lookups.lock:
+        if lookups.version != version:
+            lookups.entries.clear()
+            lookups.version = version
+        hit = lookups.entries.get(key)
     if hit is not None and hit[0] > now:
         return hit[1]
     shared_key = f"tenant:{kind}:{value}"
-    shared = caches["global"].get(shared_key) if generation is not None else None
+    shared = caches["global"].get(shared_key)
     # .get: an entry written in another shape (by an older release during a deploy) is a miss
-    if shared and shared.get("generation") == generation:
+    if watcher.fresh(shared, version) and isinstance(shared.get("fields"), dict):
         tenant = Tenant(**shared["fields"])
     else:
         tenant = load(value)
-        if tenant is not None and generation is not None:
+        if tenant is not None:
             fields = {f: getattr(tenant, f) for f in _SHARED_FIELDS}
-            caches["global"].set(shared_key, {"generation": generation, "fields": fields}, _SHARED_SECONDS)
-    ttl = settings.TENANT_CACHE_SECONDS if generation is None else _KNOWN_GENERATION_SECONDS
-    with _lock:
-        if len(_cache) >= _MAX_ENTRIES:
-            _cache.clear()
-        _cache[key] = (now + ttl, tenant)
+            caches["global"].set(shared_key, {**watcher.stamp(version), "fields": fields}, _SHARED_SECONDS)
+    with lookups.lock:
+        if lookups.version == version:
+            if len(lookups.entries) >= _MAX_ENTRIES:
+                lookups.entries.clear()
+            lookups.entries[key] = (now + _PROCESS_SECONDS, tenant)
     return tenant
 
 
 def _load_by_identifier(value: str) -> Tenant | None:
+    """An exact schema name wins over a domain of another tenant."""
     public = get_public_schema_name()
-    return (
+    matches = list(
         Tenant.objects.filter(Q(schema_name=value) | Q(domains__domain=value))
         .exclude(schema_name=public)
-        .distinct()
-        .first()
+        .distinct()[:2]
     )
+    return next((t for t in matches if t.schema_name == value), matches[0] if matches else None)
 
 
 def _load_by_hostname(hostname: str) -> Tenant | None:
     domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
     return domain.tenant if domain else None
+
+
+def tenant_of_schema(schema: str) -> Tenant | None:
+    """The tenant that owns this schema now (active or not), from the same caches."""
+    if schema == get_public_schema_name():
+        return PUBLIC_TENANT
+    return _cached("schema", schema, lambda value: Tenant.objects.filter(schema_name=value).first())
 
 
 def normalise_identifier(raw: str) -> str:

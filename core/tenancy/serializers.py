@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.models import Tenant
+from core.models import Tenant, TenantEliminado
 
 
 class TenantSerializer(serializers.ModelSerializer):
@@ -32,3 +32,22 @@ class TenantCreateSerializer(serializers.Serializer):
 class TenantUpdateSerializer(serializers.Serializer):
     nombre = serializers.CharField(max_length=200, required=False)
     activo = serializers.BooleanField(required=False)
+
+
+class TenantDeleteSerializer(serializers.Serializer):
+    confirm = serializers.CharField(max_length=63)
+
+
+class TenantEliminadoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TenantEliminado
+        fields = [
+            "schema_name",
+            "nombre",
+            "eliminado_en",
+            "backup_path",
+            "backup_checksum",
+            "backup_size",
+            "backup_cifrado",
+        ]
+        read_only_fields = fields

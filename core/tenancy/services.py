@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from rest_framework import serializers
 
 from core.api.exceptions import Conflict
+from core.invalidation import ALL, watcher
 from core.models import Domain, Tenant
 from core.tenancy.resolver import forget_tenants
 from usuarios.models import Rol, Usuario, UsuarioManager
@@ -38,13 +40,41 @@ def _validate_schema_name(schema_name: str) -> str:
         )
     if reserved_schema(name):
         raise ValidationError({"schema_name": [_("Ese nombre está reservado.")]})
+    if Domain.objects.filter(domain=name).exists():
+        # X-Tenant-ID takes either: a schema named like another tenant's domain would be ambiguous
+        raise ValidationError({"schema_name": [_("Ese nombre ya es el dominio de otro tenant.")]})
     return name
 
 
-def _validate_domain(dominio: str) -> str:
+def platform_hosts() -> set[str]:
+    """The hosts that belong to the platform itself (its API and admin): never a tenant's domain."""
+    hosts = settings.PLATFORM_HOSTS
+    if hosts is None:
+        hosts = [h for h in settings.ALLOWED_HOSTS if h != "*" and not h.startswith(".")]
+    return {h.strip().lower().strip("[]") for h in hosts} | {"localhost"}
+
+
+def _is_ip_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def domain_validate(dominio: str) -> str:
+    """A tenant's domain, lower-cased; never a schema name (existing, reserved or the template's),
+    localhost, an IP address or one of the platform's own hosts, so no domain can take over
+    another tenant or the platform."""
     value = dominio.strip().lower()
+    if _is_ip_address(value):
+        raise ValidationError({"dominio": [_("Un dominio no puede ser una dirección IP.")]})
     if not DOMAIN_NAME.match(value):
         raise ValidationError({"dominio": [_("El dominio no es válido.")]})
+    if value in platform_hosts():
+        raise ValidationError({"dominio": [_("Ese dominio es de la plataforma.")]})
+    if reserved_schema(value) or Tenant.objects.filter(schema_name=value).exists():
+        raise ValidationError({"dominio": [_("Ese dominio es el nombre de un schema.")]})
     return value
 
 
@@ -131,7 +161,7 @@ def tenant_create(*, schema_name: str, nombre: str, dominio: str | None = None, 
     """
     connection.set_schema_to_public()
     name = _validate_schema_name(schema_name)
-    domain = _validate_domain(dominio) if dominio else None
+    domain = domain_validate(dominio) if dominio else None
     _validate_admin(admin)
 
     if Tenant.objects.filter(schema_name=name).exists() or schema_exists(name):
@@ -159,14 +189,17 @@ def tenant_create(*, schema_name: str, nombre: str, dominio: str | None = None, 
             apellido=admin.get("apellido", ""),
             rol=Rol.ADMIN,
         )
-    transaction.on_commit(forget_tenants)
+    forget_tenants()
+    # a schema name can come back (a tenant deleted and made again): old entries are refused
+    watcher.bump(name, ALL)
     transaction.on_commit(lambda: tenant_cache_clear(schema_name=name))
     return tenant
 
 
 def tenant_cache_clear(*, schema_name: str) -> None:
-    """Drop every cache entry of this schema. A schema name can come back (a tenant dropped and
-    made again, a restore): entries of the old data must never be served for the new."""
+    """Drop every cache entry of this schema from the cache (after commit). What makes old
+    entries unusable is the schema's version (`watcher.bump(schema, ALL)`): this only frees the
+    memory, and may fail silently while Redis is down."""
     from django.core.cache import cache
 
     from core.versioned_cache import delete_matching
@@ -184,5 +217,5 @@ def tenant_update(*, tenant: Tenant, nombre: str | None = None, activo: bool | N
     if activo is not None:
         tenant.activo = activo
     tenant.save(update_fields=["nombre", "activo"])
-    transaction.on_commit(forget_tenants)
+    forget_tenants()
     return tenant

@@ -4,8 +4,15 @@ from rest_framework.response import Response
 
 from core.api.schema import TenantScope
 from core.tenancy import selectors, services
+from core.tenancy.deletion import tenant_delete
 from core.tenancy.filters import TenantFilter
-from core.tenancy.serializers import TenantCreateSerializer, TenantSerializer, TenantUpdateSerializer
+from core.tenancy.serializers import (
+    TenantCreateSerializer,
+    TenantDeleteSerializer,
+    TenantEliminadoSerializer,
+    TenantSerializer,
+    TenantUpdateSerializer,
+)
 from usuarios.permissions import IsPlatformOperator
 
 
@@ -16,7 +23,7 @@ class TenantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     serializer_class = TenantSerializer
     lookup_field = "schema_name"
     lookup_value_regex = "[^/]+"
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     tenant_scope = TenantScope.PUBLIC
     filterset_class = TenantFilter
     search_fields = ["schema_name", "nombre"]
@@ -40,3 +47,12 @@ class TenantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data.is_valid(raise_exception=True)
         tenant = services.tenant_update(tenant=self.get_object(), **data.validated_data)
         return Response(TenantSerializer(tenant).data)
+
+    @extend_schema(request=TenantDeleteSerializer, responses={200: TenantEliminadoSerializer})
+    def destroy(self, request, schema_name=None):
+        """Deletes the tenant after a final backup; the name is free again."""
+        tenant = self.get_object()
+        data = TenantDeleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        gone = tenant_delete(tenant=tenant, confirm=data.validated_data["confirm"])
+        return Response(TenantEliminadoSerializer(gone).data)

@@ -80,6 +80,13 @@ class Actor:
         self.user = create_user(schema, rol=rol, **kwargs)
         self.token = access_for(schema, self.user)
 
+    def login_again(self) -> Actor:
+        """A new token (after a restore, which ends every session of the tenant)."""
+        with schema_context(self.schema):
+            self.user = Usuario.objects.get(pk=self.user.pk)
+        self.token = access_for(self.schema, self.user)
+        return self
+
     @property
     def email(self) -> str:
         return self.user.email

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -81,6 +82,9 @@ def gunicorn_server(
 ):
     """As `gunicorn`, yielding the `Server` (its URL and master pid)."""
     port = port or free_port()
+    # A file, not a pipe: nobody reads a pipe while the server runs, and a server logging many
+    # errors (Redis cut) would block on a full one.
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -101,7 +105,7 @@ def gunicorn_server(
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -112,14 +116,14 @@ def gunicorn_server(
                 break
             except httpx.TransportError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"gunicorn did not start: {proc.stderr.read().decode()[-2000:]}"
-                    ) from None
+                    log.seek(0)
+                    raise RuntimeError(f"gunicorn did not start: {log.read().decode()[-2000:]}") from None
                 time.sleep(0.2)
         yield Server(url=url, pid=proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        log.close()
 
 
 class RedisProcess:

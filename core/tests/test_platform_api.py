@@ -119,7 +119,9 @@ def test_operator_lists_and_updates_tenants(api, operator, fresh_tenant):
     assert_error(api.patch(f"{TENANTS}{schema}/", token=operator.token, json={"activo": "tal vez"}), 400)
     assert_error(api.patch(f"{TENANTS}noexiste/", token=operator.token, json={"activo": False}), 404)
     assert_error(api.patch(f"{TENANTS}public/", token=operator.token, json={"activo": False}), 404)
-    assert_error(api.delete(f"{TENANTS}{schema}/", token=operator.token), 405)
+    # deletion exists now, and asks for the schema name as confirmation
+    assert_error(api.delete(f"{TENANTS}{schema}/", token=operator.token), 400, "validation_error")
+    assert_error(api.delete(f"{TENANTS}public/", token=operator.token, json={"confirm": "public"}), 404)
 
 
 def test_operator_retrieves_one_tenant(api, operator, admin_a):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 
 from core.api.exceptions import ApiError, Conflict
-from productos.models import EstadoPedido, ItemPedido, Pago, Pedido, Producto
+from productos.models import EstadoPedido, ItemPedido, Pago, Pedido, Producto, Reembolso
 from usuarios.models import Usuario
 
 PEDIDO_NOT_FOUND = _("Pedido no encontrado.")
@@ -96,15 +96,24 @@ def pedido_create(
         raise
 
 
+def _orderable(producto: Producto) -> bool:
+    return producto.activo and producto.categoria.activa
+
+
 @transaction.atomic
 def _pedido_create(
     *, actor: Usuario, items: list[dict], notas: str, key: str | None, fingerprint: str
 ) -> Pedido:
     wanted = _merge_items(items)
     productos = {
-        p.pk: p for p in Producto.objects.select_for_update().filter(pk__in=list(wanted)).order_by("pk")
+        p.pk: p
+        for p in Producto.objects.select_for_update(of=("self",))
+        .select_related("categoria")
+        .filter(pk__in=list(wanted))
+        .order_by("pk")
     }
-    unknown = [pid for pid in wanted if pid not in productos or not productos[pid].activo]
+    # a product of an inactive category is hidden from customers: it cannot be ordered either
+    unknown = [pid for pid in wanted if pid not in productos or not _orderable(productos[pid])]
     if unknown:
         raise ValidationError(
             {"items": [_("Productos inexistentes o no disponibles: %(ids)s") % {"ids": unknown}]}
@@ -157,6 +166,12 @@ def pedido_cancel(*, pedido_id, actor: Usuario) -> Pedido:
         raise Conflict(_("El pedido ya está cancelado."), code="pedido_cancelado")
     if pedido.estado in (EstadoPedido.ENVIADO, EstadoPedido.ENTREGADO):
         raise Conflict(_("Un pedido enviado o entregado no se puede cancelar."), code="invalid_transition")
+    paid = pedido.pagos.aggregate(total=Sum("monto"))["total"] or Decimal("0")
+    if paid > 0 and not actor.es_staff:
+        raise Conflict(
+            _("El pedido ya está pagado: pide su cancelación al equipo, que registrará el reembolso."),
+            code="pedido_pagado",
+        )
     # Lock the products in id order before giving stock back (same order as placing orders).
     list(
         Producto.objects.select_for_update(of=("self",))
@@ -165,6 +180,8 @@ def pedido_cancel(*, pedido_id, actor: Usuario) -> Pedido:
         .values_list("pk")
     )
     _return_stock(pedido)
+    if paid > 0:
+        Reembolso.objects.create(pedido=pedido, monto=paid, registrado_por=actor)
     pedido.estado = EstadoPedido.CANCELADO
     pedido.save(update_fields=["estado", "fecha_actualizacion"])
     return pedido

@@ -1,18 +1,22 @@
+from datetime import UTC, datetime
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings
 
-from usuarios.auth.tokens import TENANT_CLAIM, WRONG_TENANT, current_schema
+from core.tenancy.resolver import tenant_of_schema
+from usuarios.auth.tokens import check_tenant_claims, check_user_claims, current_schema
 from usuarios.selectors import usuario_autenticado
 
 
 class TenantJWTAuthentication(JWTAuthentication):
-    """simplejwt, plus: the token's tenant must be the request's tenant, and the user comes
-    from the tenant's cache of user details (invalidated whenever the user changes).
+    """simplejwt, plus: the token must be of the request's tenant instance (not only its schema
+    name) and of the user as they are now (identity and session version), and the user comes
+    from the tenant's cache of user details (never stale: see core.versioned_cache).
 
-    User ids repeat across schemas, so without the tenant check a token of user 1 in tenant A
-    would authenticate as user 1 of tenant B.
+    User ids repeat across schemas and can be handed out again after a restore, so the token's
+    `user_uid` must match too.
     """
 
     _verified: dict[bytes, object] = {}
@@ -20,7 +24,8 @@ class TenantJWTAuthentication(JWTAuthentication):
 
     def get_validated_token(self, raw_token):
         # Verifying a signature is pure work on the same bytes: remember the tokens this process
-        # has verified (bounded), and only re-check what can change, the expiry.
+        # has verified (bounded), and check what changes with time, the expiry, against now
+        # (simplejwt's check_exp() would compare with when the token object was built).
         token = self._verified.get(raw_token)
         if token is None:
             token = super().get_validated_token(raw_token)
@@ -29,12 +34,11 @@ class TenantJWTAuthentication(JWTAuthentication):
             self._verified[raw_token] = token
         else:
             try:
-                token.check_exp()
+                token.check_exp(current_time=datetime.now(UTC))
             except TokenError as exc:
                 self._verified.pop(raw_token, None)
                 raise InvalidToken(str(exc)) from exc
-        if token.get(TENANT_CLAIM) != current_schema():
-            raise InvalidToken(WRONG_TENANT)
+        check_tenant_claims(token, tenant_of_schema(current_schema()))
         return token
 
     def get_user(self, validated_token):
@@ -47,4 +51,5 @@ class TenantJWTAuthentication(JWTAuthentication):
             raise AuthenticationFailed(_("Usuario no encontrado."), code="user_not_found")
         if not user.activo:
             raise AuthenticationFailed(_("El usuario está desactivado."), code="user_inactive")
+        check_user_claims(validated_token, uid=user.uid, version=user.sesion_version)
         return user

@@ -47,3 +47,12 @@ class LoginAddressThrottle(AddressThrottle):
 
 class RegisterThrottle(AddressThrottle):
     scope = "register"
+
+
+class BackupManualThrottle(_SettingsRateThrottle):
+    """Manual backups per tenant: the default cache's keys carry the schema."""
+
+    scope = "backup_manual"
+
+    def get_cache_key(self, request, view):
+        return f"throttle_{self.scope}"

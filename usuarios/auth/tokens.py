@@ -1,6 +1,15 @@
-"""JWTs bound to the schema they were issued in (claim `tenant`)."""
+"""JWTs bound to one tenant instance and one person.
+
+Claims beside simplejwt's: `tenant` (the schema), `tenant_uid` and `tenant_ver` (the tenant's
+identity, never reused, and its session version, which a restore bumps), `user_uid` and
+`user_ver` (the person's identity, never handed to anyone else, and their session version, which a
+password change, a deactivation or a logout everywhere bumps). A token whose claims differ from
+what the tenant and the user are now is refused, access and refresh alike.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
@@ -9,20 +18,57 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from core.models import Tenant
+from core.tenancy.resolver import tenant_of_schema
 from usuarios.models import Usuario
 
 TENANT_CLAIM = "tenant"
+TENANT_UID_CLAIM = "tenant_uid"
+TENANT_VERSION_CLAIM = "tenant_ver"
+USER_UID_CLAIM = "user_uid"
+USER_VERSION_CLAIM = "user_ver"
 WRONG_TENANT = _("El token no es válido para este tenant.")
+ENDED = _("La sesión ha terminado: inicia sesión de nuevo.")
 
 
 def current_schema() -> str:
     return connection.schema_name
 
 
+def _current_tenant() -> Tenant:
+    tenant = tenant_of_schema(current_schema())
+    if tenant is None:
+        raise InvalidToken(WRONG_TENANT)
+    return tenant
+
+
+def check_tenant_claims(token: Any, tenant: Tenant | None) -> None:
+    """The token was issued in this tenant instance, after its last restore."""
+    if tenant is None or token.get(TENANT_CLAIM) != tenant.schema_name:
+        raise InvalidToken(WRONG_TENANT)
+    if token.get(TENANT_UID_CLAIM) != str(tenant.uid):
+        raise InvalidToken(WRONG_TENANT)
+    if token.get(TENANT_VERSION_CLAIM) != tenant.sesion_version:
+        raise InvalidToken(ENDED)
+
+
+def check_user_claims(token: Any, *, uid: Any, version: int) -> None:
+    """The token is of this person, issued after their last password change or logout everywhere."""
+    if token.get(USER_UID_CLAIM) != str(uid):
+        raise InvalidToken(_("El token no identifica a ningún usuario."))
+    if token.get(USER_VERSION_CLAIM) != version:
+        raise InvalidToken(ENDED)
+
+
 def token_pair_for(*, user: Usuario) -> dict[str, str]:
     """Issue a refresh/access pair for a user of the current schema."""
+    tenant = _current_tenant()
     refresh = RefreshToken.for_user(user)
-    refresh[TENANT_CLAIM] = current_schema()
+    refresh[TENANT_CLAIM] = tenant.schema_name
+    refresh[TENANT_UID_CLAIM] = str(tenant.uid)
+    refresh[TENANT_VERSION_CLAIM] = tenant.sesion_version
+    refresh[USER_UID_CLAIM] = str(user.uid)
+    refresh[USER_VERSION_CLAIM] = user.sesion_version
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
@@ -31,8 +77,11 @@ def _parse_refresh(raw: str) -> RefreshToken:
         token = RefreshToken(raw)
     except TokenError as exc:
         raise InvalidToken(str(exc)) from exc
-    if token.get(TENANT_CLAIM) != current_schema():
-        raise InvalidToken(WRONG_TENANT)
+    # the tenant from the database: a refresh is rare, and must never follow a stale cache
+    tenant = _current_tenant()
+    if tenant.pk is not None:
+        tenant = Tenant.objects.filter(pk=tenant.pk).first()
+    check_tenant_claims(token, tenant)
     return token
 
 
@@ -49,6 +98,7 @@ def _active_user(token: RefreshToken) -> Usuario:
     user = Usuario.objects.filter(pk=token.get(api_settings.USER_ID_CLAIM)).first()
     if user is None or not user.activo:
         raise InvalidToken(_("La cuenta no existe o está desactivada."))
+    check_user_claims(token, uid=user.uid, version=user.sesion_version)
     return user
 
 

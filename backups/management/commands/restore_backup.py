@@ -4,6 +4,7 @@ from rest_framework.exceptions import APIException
 
 from backups import services
 from core.models import Tenant
+from core.tenancy.errors import TenantError
 
 
 class Command(BaseCommand):
@@ -13,6 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("--tenant", required=True)
         parser.add_argument("--backup", type=int, required=True, help="id de la copia")
         parser.add_argument("--yes", action="store_true", help="no preguntar")
+        parser.add_argument(
+            "--restaurar-seguridad",
+            action="store_true",
+            help="devolver a los usuarios el estado, rol y contraseña que tenían en la copia",
+        )
 
     def handle(self, *args, **opts):
         schema = opts["tenant"]
@@ -24,11 +30,21 @@ class Command(BaseCommand):
                 raise CommandError("Cancelado.")
         try:
             with schema_context(schema):
-                result = services.backup_restore(record_id=opts["backup"], actor=None, confirm=schema)
+                result = services.backup_restore(
+                    record_id=opts["backup"],
+                    actor=None,
+                    confirm=schema,
+                    restaurar_seguridad=opts["restaurar_seguridad"],
+                )
         except APIException as exc:
             raise CommandError(str(exc.detail)) from exc
+        except TenantError as exc:
+            raise CommandError(str(exc.message)) from exc
+        kept = ", ".join(u["email"] for u in result["usuarios_conservados"]) or "ninguno"
         self.stdout.write(
             self.style.SUCCESS(
-                f"'{schema}' restaurado; copia de seguridad previa: {result['safety_backup_id']}."
+                f"'{schema}' restaurado; copia de seguridad previa: {result['safety_backup_id']}; "
+                f"sesiones cerradas: {result['sesiones_cerradas']}; "
+                f"usuarios con su estado actual conservado: {kept}."
             )
         )
