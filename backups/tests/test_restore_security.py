@@ -23,8 +23,8 @@ def test_a_restore_keeps_todays_security_state_and_ends_every_session(
 ):
     schema = fresh_tenant.schema_name
     vault = vault_for(schema)
-    boss, fired, changed, leaving = (
-        make_actor(schema, rol) for rol in ("admin", "admin", "usuario", "usuario")
+    boss, fired, changed, leaving, demoted = (
+        make_actor(schema, rol) for rol in ("admin", "admin", "usuario", "usuario", "admin")
     )
     leaving_tokens = tokens_for(schema, leaving.user)
     backup = vault.new(boss)
@@ -33,15 +33,16 @@ def test_a_restore_keeps_todays_security_state_and_ends_every_session(
         usuario_update(user=Usuario.objects.get(pk=changed.user.pk), password=NEW_PASSWORD)
         usuario_update(user=Usuario.objects.get(pk=fired.user.pk), activo=False)
         token_revoke(raw_refresh=leaving_tokens["refresh"])
+        usuario_update(user=Usuario.objects.get(pk=demoted.user.pk), rol="usuario")
     newcomer = make_actor(schema, "usuario")
 
     response = vault.call("POST", f"history/{backup['id']}/restore/", boss, json={"confirm": schema})
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["seguridad"] == "actual"
-    assert {u["email"] for u in body["usuarios_conservados"]} == {fired.email, changed.email}
-    # open before it: the boss's, the newcomer's and the leaving user's other session
-    assert body["sesiones_cerradas"] == 3
+    assert {u["email"] for u in body["usuarios_conservados"]} == {fired.email, changed.email, demoted.email}
+    # open before it: the boss's, the newcomer's, the demoted admin's and the leaving user's other one
+    assert body["sesiones_cerradas"] == 4
 
     # every token from before the restore is dead, the newcomer's too (its id is someone else's soon)
     for actor in (boss, newcomer, changed):
@@ -55,6 +56,12 @@ def test_a_restore_keeps_todays_security_state_and_ends_every_session(
     assert _login(api, schema, changed.email, NEW_PASSWORD).status_code == 200
     assert_error(_login(api, schema, fired.email), 401, "invalid_credentials")
     assert _login(api, schema, boss.email).status_code == 200
+    demoted_login = _login(api, schema, demoted.email)
+    assert demoted_login.json()["user"]["rol"] == "usuario"
+    users = "/api/usuarios/usuarios/"
+    assert_error(
+        api.get(users, tenant=schema, token=demoted_login.json()["access"]), 403, "permission_denied"
+    )
 
 
 def test_a_restore_can_be_asked_to_bring_back_the_backups_security_state(

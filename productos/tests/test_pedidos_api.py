@@ -160,7 +160,9 @@ def test_shipping_moves_and_what_cannot_be_cancelled(shop, usuario_a, soporte_a)
     assert_error(shop.call("PATCH", estado, usuario_a, json={"estado": "enviado"}), 403)
     assert_error(shop.call("PATCH", estado, soporte_a, json={"estado": "entregado"}), 409)
     # any move other than pagado -> enviado -> entregado is a conflict, as the contract says
-    assert_error(shop.call("PATCH", estado, soporte_a, json={"estado": "cancelado"}), 409, "invalid_transition")
+    assert_error(
+        shop.call("PATCH", estado, soporte_a, json={"estado": "cancelado"}), 409, "invalid_transition"
+    )
     assert shop.call("PATCH", estado, soporte_a, json={"estado": "enviado"}).json()["estado"] == "enviado"
     assert_error(shop.call("POST", f"pedidos/{pedido['id']}/cancelar/", usuario_a), 409, "invalid_transition")
     assert shop.call("PATCH", estado, soporte_a, json={"estado": "entregado"}).json()["estado"] == "entregado"
