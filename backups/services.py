@@ -24,44 +24,43 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
-from rest_framework.exceptions import NotFound, ValidationError
 
 from backups.crypto import DecryptionError
 from backups.dump import DumpError, dump_schema
+from backups.error_codes import BackupErrorCode
 from backups.models import BackupConfiguration, BackupRecord, EstadoBackup, Frecuencia, TipoBackup
 from backups.pipeline import BackupWriter, sha256_of, sql_chunks
 from backups.restore_security import end_sessions, keep_current_security
 from backups.sqlexec import execute_dump
 from backups.storage import ObjectMissing, StorageError, get_storage
-from core.api.exceptions import ApiError, Conflict
+from core.errors import ConflictError, InvalidError, NotFoundError, UnavailableError, UpstreamError
 from core.invalidation import watcher
 from core.models import Tenant
+from core.tenancy.errors import TenantRequired
 from core.tenancy.maintenance import tenant_writes_paused
 from usuarios.models import Usuario
 
 logger = logging.getLogger(__name__)
 
 
-class BackupFailed(ApiError):
-    status_code = 502
-    default_code = "backup_failed"
-    default_detail = _("La copia de seguridad falló.")
+class BackupFailed(UpstreamError):
+    default_code = BackupErrorCode.BACKUP_FAILED
+    default_message = _("La copia de seguridad falló.")
 
 
-class StorageUnavailable(BackupFailed):
-    status_code = 503
+class StorageUnavailable(UnavailableError):
+    default_code = BackupErrorCode.BACKUP_FAILED
+    default_message = _("El almacenamiento de copias no está disponible.")
 
 
-class BackupMissing(ApiError):
-    status_code = 404
-    default_code = "backup_missing"
-    default_detail = _("El archivo de la copia no está en el almacenamiento.")
+class BackupMissing(NotFoundError):
+    default_code = BackupErrorCode.BACKUP_MISSING
+    default_message = _("El archivo de la copia no está en el almacenamiento.")
 
 
-class ChecksumMismatch(ApiError):
-    status_code = 502
-    default_code = "checksum_mismatch"
-    default_detail = _("El archivo almacenado no coincide con su checksum: no se usará.")
+class ChecksumMismatch(UpstreamError):
+    default_code = BackupErrorCode.CHECKSUM_MISMATCH
+    default_message = _("El archivo almacenado no coincide con su checksum: no se usará.")
 
 
 # --- guard ---------------------------------------------------------------------------------
@@ -104,9 +103,7 @@ def _mark_stale_records(schema: str) -> None:
 def _current_schema() -> str:
     schema = connection.schema_name
     if schema == get_public_schema_name():
-        raise ApiError(
-            _("Las copias son de un tenant: envía la cabecera X-Tenant-ID."), code="tenant_required"
-        )
+        raise TenantRequired(_("Las copias son de un tenant: envía la cabecera X-Tenant-ID."))
     return schema
 
 
@@ -143,7 +140,9 @@ def _new_record(*, schema: str, backup_type: str, actor: Usuario | None) -> Back
             with transaction.atomic():
                 return BackupRecord.objects.create(**fields)
         except IntegrityError as exc:
-            raise Conflict(_("Ya hay una copia de este tenant en curso."), code="backup_in_progress") from exc
+            raise ConflictError(
+                _("Ya hay una copia de este tenant en curso."), code=BackupErrorCode.BACKUP_IN_PROGRESS
+            ) from exc
 
 
 def schema_size(schema: str) -> int:
@@ -194,7 +193,9 @@ def backup_run(*, record_id: int) -> BackupRecord:
     with _working_lock(schema, wait=2.0) as acquired:
         if not acquired:
             _fail(record, "Otra copia de este tenant estaba en curso.")
-            raise Conflict(_("Ya hay una copia de este tenant en curso."), code="backup_in_progress")
+            raise ConflictError(
+                _("Ya hay una copia de este tenant en curso."), code=BackupErrorCode.BACKUP_IN_PROGRESS
+            )
         tmp = _tmp_file(".part")
         try:
             with tmp:
@@ -239,14 +240,14 @@ def backup_run(*, record_id: int) -> BackupRecord:
 def _record(record_id: int) -> BackupRecord:
     record = BackupRecord.objects.filter(pk=record_id).first()
     if record is None:
-        raise NotFound(_("Copia no encontrada."))
+        raise NotFoundError(_("Copia no encontrada."))
     return record
 
 
 def _completed(record_id: int) -> BackupRecord:
     record = _record(record_id)
     if record.estado != EstadoBackup.COMPLETADO:
-        raise Conflict(_("La copia no está completada."), code="backup_not_completed")
+        raise ConflictError(_("La copia no está completada."), code=BackupErrorCode.BACKUP_NOT_COMPLETED)
     return record
 
 
@@ -280,7 +281,8 @@ def backup_fetch_verified(*, record_id: int) -> tuple[BackupRecord, Path]:
 def _check_key_opens(path: Path) -> None:
     if not settings.BACKUP_ENCRYPTION_KEY:
         raise BackupFailed(
-            _("La copia está cifrada y BACKUP_ENCRYPTION_KEY no está definido."), code="backup_key_missing"
+            _("La copia está cifrada y BACKUP_ENCRYPTION_KEY no está definido."),
+            code=BackupErrorCode.BACKUP_KEY_MISSING,
         )
     from backups.crypto import decrypt_chunks
 
@@ -289,14 +291,15 @@ def _check_key_opens(path: Path) -> None:
             next(decrypt_chunks(source, settings.BACKUP_ENCRYPTION_KEY))
         except DecryptionError as exc:
             raise BackupFailed(
-                _("No se pudo descifrar la copia: %(e)s") % {"e": exc}, code="backup_key_invalid"
+                _("No se pudo descifrar la copia: %(e)s") % {"e": exc},
+                code=BackupErrorCode.BACKUP_KEY_INVALID,
             ) from exc
 
 
 def backup_delete(*, record_id: int) -> None:
     record = _record(record_id)
     if record.estado == EstadoBackup.EN_PROGRESO:
-        raise Conflict(_("La copia está en curso."), code="backup_in_progress")
+        raise ConflictError(_("La copia está en curso."), code=BackupErrorCode.BACKUP_IN_PROGRESS)
     try:
         get_storage(record.storage).delete(record.file_path)
     except StorageError as exc:
@@ -484,7 +487,7 @@ def backup_restore(
     role, password and session version unless `restaurar_seguridad` asks for the backup's."""
     schema = _current_schema()
     if confirm != schema:
-        raise ValidationError(
+        raise InvalidError(
             {
                 "confirm": [
                     _("Escribe el nombre del schema del tenant (%(s)s) para confirmar.") % {"s": schema}

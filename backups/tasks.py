@@ -3,8 +3,8 @@ import logging
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from backups import services
-from core.api.exceptions import ApiError
 from core.celery import app
+from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -14,7 +14,7 @@ def ejecutar_backup(*, record_id: int) -> str:
     """A large tenant's backup, queued by the API (runs in the tenant's schema)."""
     try:
         return services.backup_run(record_id=record_id).estado
-    except ApiError as exc:  # already recorded on the BackupRecord as `fallido`
+    except DomainError as exc:  # already recorded on the BackupRecord as `fallido`
         logger.warning("Backup %s failed: %s", record_id, exc)
         return "fallido"
 

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from core.errors import InvalidError
 from core.models import Domain, Tenant
 from core.tenancy.admin import PublicOnlyAdmin
 from core.tenancy.resolver import forget_tenants
@@ -22,8 +23,8 @@ class DomainForm(forms.ModelForm):
     def clean_domain(self):
         try:
             return domain_validate(self.cleaned_data["domain"])
-        except ValidationError as exc:
-            raise ValidationError(exc.message_dict["dominio"]) from exc
+        except InvalidError as exc:
+            raise ValidationError(exc.details["dominio"]) from exc
 
 
 class DomainInline(admin.TabularInline):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.api.envelope import error_response
+from core.error_codes import CoreErrorCode
 
 HEALTH_PATHS = frozenset({"/health", "/health/"})
 
@@ -39,7 +40,9 @@ def _check_redis() -> str:
 
 def health_response(request):
     if request.method not in ("GET", "HEAD"):
-        return error_response(status=405, code="method_not_allowed", message=_("Método no permitido."))
+        return error_response(
+            status=405, code=CoreErrorCode.METHOD_NOT_ALLOWED, message=_("Método no permitido.")
+        )
     services = {"database": _check_database(), "redis": _check_redis()}
     healthy = all(v in ("ok", "disabled") for v in services.values())
     body = {

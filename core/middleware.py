@@ -2,6 +2,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.api.envelope import error_response
+from core.error_codes import CoreErrorCode
 
 
 def _drain(request, length: int) -> None:
@@ -33,13 +34,15 @@ class RequestBodyLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return error_response(
-                status=400, code="invalid_content_length", message=_("Content-Length no es válido.")
+                status=400,
+                code=CoreErrorCode.INVALID_CONTENT_LENGTH,
+                message=_("Content-Length no es válido."),
             )
         if limit is not None and length > limit:
             _drain(request, length)
             return error_response(
                 status=413,
-                code="payload_too_large",
+                code=CoreErrorCode.PAYLOAD_TOO_LARGE,
                 message=_("El cuerpo de la petición es demasiado grande."),
                 details={"max_bytes": limit},
             )

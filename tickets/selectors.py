@@ -2,9 +2,10 @@ import uuid
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
+from core.errors import NotFoundError
 from core.versioned_cache import cached
 from tickets.models import PRIORIDAD_ORDEN, Interaccion, Ticket, TipoInteraccion
-from tickets.services import TICKET_TTL, ticket_cache_key, ticket_for_actor
+from tickets.services import TICKET_NOT_FOUND, TICKET_TTL, ticket_cache_key, ticket_for_actor
 from usuarios.models import Usuario
 
 
@@ -21,10 +22,6 @@ def ticket_list(*, actor: Usuario) -> QuerySet[Ticket]:
 
 def ticket_detail(*, ticket_id, actor: Usuario, serialize) -> dict:
     """The serialized ticket, from the tenant's cache (15 min) or the database."""
-    from rest_framework.exceptions import NotFound
-
-    from tickets.services import TICKET_NOT_FOUND
-
     ticket_id = str(uuid.UUID(str(ticket_id)))  # one cache key per ticket, whatever the case
     data = cached(
         ticket_cache_key(ticket_id),
@@ -32,7 +29,7 @@ def ticket_detail(*, ticket_id, actor: Usuario, serialize) -> dict:
         load=lambda: (lambda t: serialize(t) if t else None)(Ticket.objects.filter(pk=ticket_id).first()),
     )
     if data is None or (not actor.es_staff and data["usuario_id"] != actor.pk):
-        raise NotFound(TICKET_NOT_FOUND)
+        raise NotFoundError(TICKET_NOT_FOUND)
     return data
 
 

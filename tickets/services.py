@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 
-from core.api.exceptions import Conflict
+from core.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from core.outbox.services import evento_registrar
 from core.versioned_cache import invalidate
+from tickets.error_codes import TicketErrorCode
 from tickets.models import TRANSICIONES, Estado, Interaccion, Prioridad, Ticket, TipoInteraccion
 from usuarios.models import STAFF_ROLES, Rol, Usuario
 
@@ -34,7 +34,7 @@ def ticket_for_actor(*, ticket_id, actor: Usuario, lock: bool = False) -> Ticket
         qs = qs.filter(usuario=actor)
     ticket = qs.filter(pk=ticket_id).first()
     if ticket is None:
-        raise NotFound(TICKET_NOT_FOUND)
+        raise NotFoundError(TICKET_NOT_FOUND)
     return ticket
 
 
@@ -44,7 +44,7 @@ def _tenant_user(*, user_id: int, field: str, staff: bool = False) -> Usuario:
         message = (
             _("Debe ser un miembro activo del equipo.") if staff else _("Usuario no encontrado o inactivo.")
         )
-        raise ValidationError({field: [message]})
+        raise InvalidError({field: [message]})
     return user
 
 
@@ -60,7 +60,7 @@ def ticket_create(
     owner = actor
     if usuario_id is not None and usuario_id != actor.pk:
         if not actor.es_staff:
-            raise PermissionDenied(_("Solo el equipo puede abrir tickets para otros usuarios."))
+            raise ForbiddenError(_("Solo el equipo puede abrir tickets para otros usuarios."))
         owner = _tenant_user(user_id=usuario_id, field="usuario_id")
     ticket = Ticket.objects.create(usuario=owner, titulo=titulo, descripcion=descripcion, prioridad=prioridad)
     evento_registrar(tipo="ticket_creado", datos={"ticket_id": str(ticket.pk)})
@@ -78,7 +78,9 @@ def ticket_update(
 ) -> Ticket:
     ticket = ticket_for_actor(ticket_id=ticket_id, actor=actor, lock=True)
     if not actor.es_staff and ticket.estado != Estado.ABIERTO:
-        raise Conflict(_("Solo puedes editar tu ticket mientras está abierto."), code="ticket_not_editable")
+        raise ConflictError(
+            _("Solo puedes editar tu ticket mientras está abierto."), code=TicketErrorCode.TICKET_NOT_EDITABLE
+        )
     for field, value in (("titulo", titulo), ("descripcion", descripcion), ("prioridad", prioridad)):
         if value is not None:
             setattr(ticket, field, value)
@@ -96,13 +98,13 @@ def ticket_change_estado(*, ticket_id, actor: Usuario, estado: str) -> Ticket:
     ticket = ticket_for_actor(ticket_id=ticket_id, actor=actor, lock=True)
     anterior = ticket.estado
     if estado not in TRANSICIONES[anterior]:
-        raise Conflict(
+        raise ConflictError(
             _("No se puede pasar de «%(de)s» a «%(a)s».") % {"de": anterior, "a": estado},
-            code="invalid_transition",
+            code=TicketErrorCode.INVALID_TRANSITION,
             details={"de": anterior, "a": estado, "permitidos": sorted(TRANSICIONES[anterior])},
         )
     if not actor.es_staff and not _owner_may_move(ticket, estado):
-        raise PermissionDenied(_("Solo puedes cerrar tu ticket o reabrirlo si está resuelto."))
+        raise ForbiddenError(_("Solo puedes cerrar tu ticket o reabrirlo si está resuelto."))
     ticket.estado = estado
     ticket.fecha_cierre = timezone.now() if estado == Estado.CERRADO else None
     ticket.save()
@@ -124,10 +126,10 @@ def ticket_change_estado(*, ticket_id, actor: Usuario, estado: str) -> Ticket:
 @transaction.atomic
 def ticket_assign(*, ticket_id, actor: Usuario, asignado_a_id: int | None) -> Ticket:
     if not actor.es_staff:
-        raise PermissionDenied()
+        raise ForbiddenError()
     ticket = ticket_for_actor(ticket_id=ticket_id, actor=actor, lock=True)
     if ticket.estado == Estado.CERRADO:
-        raise Conflict(_("El ticket está cerrado."), code="ticket_closed")
+        raise ConflictError(_("El ticket está cerrado."), code=TicketErrorCode.TICKET_CLOSED)
     asignado = (
         None if asignado_a_id is None else _tenant_user(user_id=asignado_a_id, field="asignado_a", staff=True)
     )
@@ -156,12 +158,12 @@ CLIENT_TYPES = frozenset({TipoInteraccion.COMENTARIO, TipoInteraccion.NOTA_INTER
 @transaction.atomic
 def interaccion_create(*, actor: Usuario, ticket_id, tipo: str, contenido: str) -> Interaccion:
     if tipo not in CLIENT_TYPES:
-        raise ValidationError({"tipo": [_("Este tipo de interacción solo lo escribe el sistema.")]})
+        raise InvalidError({"tipo": [_("Este tipo de interacción solo lo escribe el sistema.")]})
     if tipo == TipoInteraccion.NOTA_INTERNA and actor.rol == Rol.USUARIO:
-        raise PermissionDenied(_("Solo el equipo puede escribir notas internas."))
+        raise ForbiddenError(_("Solo el equipo puede escribir notas internas."))
     ticket = ticket_for_actor(ticket_id=ticket_id, actor=actor, lock=True)
     if ticket.estado == Estado.CERRADO:
-        raise Conflict(_("El ticket está cerrado."), code="ticket_closed")
+        raise ConflictError(_("El ticket está cerrado."), code=TicketErrorCode.TICKET_CLOSED)
     interaccion = Interaccion.objects.create(ticket=ticket, usuario=actor, tipo=tipo, contenido=contenido)
     ticket.save(update_fields=["fecha_actualizacion"])
     evento_registrar(

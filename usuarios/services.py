@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from core.api.exceptions import Conflict
+from core.errors import ConflictError, InvalidError
+from usuarios.error_codes import UsuarioErrorCode
 from usuarios.models import Rol, Usuario, UsuarioManager
 
 EMAIL_TAKEN = _("Ya existe un usuario con este email.")
@@ -29,15 +30,15 @@ def _save_unique(user: Usuario) -> None:
             user.save()
     except IntegrityError as exc:
         if "email" in str(exc):
-            raise ValidationError({"email": [EMAIL_TAKEN]}) from exc
+            raise InvalidError({"email": [EMAIL_TAKEN]}) from exc
         raise
 
 
 def _check_password(password: str, user: Usuario) -> None:
     try:
         validate_password(password, user=user)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from exc
+    except DjangoValidationError as exc:
+        raise InvalidError({"password": exc.messages}) from exc
 
 
 @transaction.atomic
@@ -52,7 +53,7 @@ def usuario_create(
 ) -> Usuario:
     email = UsuarioManager.normalise_email(email)
     if _email_taken(email):
-        raise ValidationError({"email": [EMAIL_TAKEN]})
+        raise InvalidError({"email": [EMAIL_TAKEN]})
     user = Usuario(email=email, nombre=nombre, apellido=apellido, rol=rol, activo=activo)
     _check_password(password, user)
     user.set_password(password)
@@ -90,14 +91,18 @@ def usuario_update(
     password: str | None = None,
 ) -> Usuario:
     if activo is False and actor is not None and actor.pk == user.pk:
-        raise Conflict(_("No puedes desactivar tu propia cuenta."), code="cannot_deactivate_self")
+        raise ConflictError(
+            _("No puedes desactivar tu propia cuenta."), code=UsuarioErrorCode.CANNOT_DEACTIVATE_SELF
+        )
     demoted = rol is not None and rol != Rol.ADMIN
     if (demoted or activo is False) and _is_last_active_admin(user):
-        raise Conflict(_("El tenant debe conservar al menos un administrador activo."), code="last_admin")
+        raise ConflictError(
+            _("El tenant debe conservar al menos un administrador activo."), code=UsuarioErrorCode.LAST_ADMIN
+        )
     if email is not None:
         email = UsuarioManager.normalise_email(email)
         if _email_taken(email, exclude_id=user.pk):
-            raise ValidationError({"email": [EMAIL_TAKEN]})
+            raise InvalidError({"email": [EMAIL_TAKEN]})
         user.email = email
     for field, value in (("nombre", nombre), ("apellido", apellido), ("rol", rol), ("activo", activo)):
         if value is not None:

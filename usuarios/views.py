@@ -11,6 +11,7 @@ from core.api.schema import TenantScope
 from usuarios import selectors, services
 from usuarios.auth.throttles import LoginAddressThrottle, LoginThrottle, RegisterThrottle
 from usuarios.auth.tokens import token_pair_for, token_refresh, token_revoke
+from usuarios.error_codes import UsuarioErrorCode
 from usuarios.filters import UsuarioFilter
 from usuarios.models import Rol
 from usuarios.permissions import IsTenantAdmin
@@ -62,7 +63,9 @@ class TokenObtainView(PublicAuthView):
         )
         if user is None:
             # Same answer for an unknown email, a wrong password and an inactive account.
-            raise AuthenticationFailed(_("Email o contraseña incorrectos."), code="invalid_credentials")
+            raise AuthenticationFailed(
+                _("Email o contraseña incorrectos."), code=UsuarioErrorCode.INVALID_CREDENTIALS
+            )
         body = {**token_pair_for(user=user), "user": UsuarioSerializer(user).data}
         return Response(body)
 

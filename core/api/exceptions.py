@@ -17,66 +17,90 @@ from rest_framework.views import set_rollback
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from core.api.envelope import error_body
-from core.tenancy.errors import TenantError
+from core.error_codes import CoreErrorCode
+from core.errors import (
+    ConflictError,
+    DomainError,
+    ForbiddenError,
+    InvalidError,
+    NotFoundError,
+    UnauthenticatedError,
+    UnavailableError,
+    UnprocessableError,
+    UpstreamError,
+)
 
 logger = logging.getLogger(__name__)
 
 
-class ApiError(exceptions.APIException):
-    """A domain error with its own status and stable code: raise a subclass from services."""
+# Each kind of domain error and its status: the one place where a service's refusal meets HTTP.
+DOMAIN_STATUSES: tuple[tuple[type[DomainError], int], ...] = (
+    (UnauthenticatedError, status.HTTP_401_UNAUTHORIZED),
+    (NotFoundError, status.HTTP_404_NOT_FOUND),
+    (ForbiddenError, status.HTTP_403_FORBIDDEN),
+    (ConflictError, status.HTTP_409_CONFLICT),
+    (InvalidError, status.HTTP_400_BAD_REQUEST),
+    (UnprocessableError, status.HTTP_422_UNPROCESSABLE_ENTITY),
+    (UnavailableError, status.HTTP_503_SERVICE_UNAVAILABLE),
+    (UpstreamError, status.HTTP_502_BAD_GATEWAY),
+)
 
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "bad_request"
-    default_detail = _("La petición no es válida.")
 
-    def __init__(self, detail=None, code: str | None = None, details: dict | None = None):
-        super().__init__(detail or self.default_detail, code or self.default_code)
-        self.error_code = code or self.default_code
+def status_for(exc: DomainError) -> int:
+    for kind, code in DOMAIN_STATUSES:
+        if isinstance(exc, kind):
+            return code
+    return status.HTTP_400_BAD_REQUEST
+
+
+class _Answer(exceptions.APIException):
+    """A domain error (or another known failure) on its way out as a DRF exception."""
+
+    def __init__(self, *, status_code: int, code: str, message, details: dict | None = None, wait=None):
+        super().__init__(message, code)
+        self.status_code = status_code
+        self.error_code = code
         self.details = details or {}
+        self.wait = wait
 
 
-class Conflict(ApiError):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    default_detail = _("La operación entra en conflicto con el estado actual.")
-
-
-class ServiceUnavailable(ApiError):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "service_unavailable"
-    default_detail = _("El servicio no está disponible en este momento. Inténtalo de nuevo.")
+def _from_domain(exc: DomainError) -> _Answer:
+    wait = settings.TENANT_MAINTENANCE_RETRY_AFTER if exc.code == CoreErrorCode.TENANT_MAINTENANCE else None
+    return _Answer(
+        status_code=status_for(exc), code=exc.code, message=exc.message, details=exc.details, wait=wait
+    )
 
 
 # DRF exception class -> (stable code, message used instead of DRF's detail or None to keep it)
 _CODES: list[tuple[type, str]] = [
-    (exceptions.ValidationError, "validation_error"),
-    (exceptions.ParseError, "parse_error"),
-    (exceptions.NotAuthenticated, "not_authenticated"),
-    (InvalidToken, "token_not_valid"),
-    (exceptions.AuthenticationFailed, "authentication_failed"),
-    (exceptions.PermissionDenied, "permission_denied"),
-    (exceptions.NotFound, "not_found"),
-    (exceptions.MethodNotAllowed, "method_not_allowed"),
-    (exceptions.NotAcceptable, "not_acceptable"),
-    (exceptions.UnsupportedMediaType, "unsupported_media_type"),
-    (exceptions.Throttled, "throttled"),
+    (exceptions.ValidationError, CoreErrorCode.VALIDATION_ERROR),
+    (exceptions.ParseError, CoreErrorCode.PARSE_ERROR),
+    (exceptions.NotAuthenticated, CoreErrorCode.NOT_AUTHENTICATED),
+    (InvalidToken, CoreErrorCode.TOKEN_NOT_VALID),
+    (exceptions.AuthenticationFailed, CoreErrorCode.AUTHENTICATION_FAILED),
+    (exceptions.PermissionDenied, CoreErrorCode.PERMISSION_DENIED),
+    (exceptions.NotFound, CoreErrorCode.NOT_FOUND),
+    (exceptions.MethodNotAllowed, CoreErrorCode.METHOD_NOT_ALLOWED),
+    (exceptions.NotAcceptable, CoreErrorCode.NOT_ACCEPTABLE),
+    (exceptions.UnsupportedMediaType, CoreErrorCode.UNSUPPORTED_MEDIA_TYPE),
+    (exceptions.Throttled, CoreErrorCode.THROTTLED),
 ]
 
 
 def _code_for(exc: exceptions.APIException) -> str:
-    if isinstance(exc, ApiError):
+    if isinstance(exc, _Answer):
         return exc.error_code
     if isinstance(exc, exceptions.AuthenticationFailed):
         # keep precise codes (user_inactive, token_not_valid, invalid_credentials...);
         # simplejwt puts its detail in a dict {"detail", "code", ...}
         detail = exc.detail
         code = detail.get("code") if isinstance(detail, dict) else exc.get_codes()
-        if isinstance(code, str) and code != "authentication_failed":
+        if isinstance(code, str) and code != CoreErrorCode.AUTHENTICATION_FAILED:
             return code
     for cls, code in _CODES:
         if isinstance(exc, cls):
             return code
-    return "error"
+    return CoreErrorCode.ERROR
 
 
 def _message_and_details(exc: exceptions.APIException) -> tuple[str, dict]:
@@ -88,7 +112,7 @@ def _message_and_details(exc: exceptions.APIException) -> tuple[str, dict]:
         return str(_("El cuerpo de la petición no es JSON válido.")), {"parser": str(exc.detail)}
     if isinstance(exc, exceptions.Throttled):
         return str(_("Demasiadas peticiones. Inténtalo más tarde.")), {"wait": exc.wait}
-    if isinstance(exc, ApiError):
+    if isinstance(exc, _Answer):
         return str(exc.detail), exc.details
     detail = exc.detail
     if isinstance(detail, dict):
@@ -110,26 +134,23 @@ def _normalise(exc: Exception) -> exceptions.APIException | None:
         return exceptions.PermissionDenied()
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(exc))
-    if isinstance(exc, TenantError):
-        error = ApiError(exc.message, code=exc.code)
-        error.status_code = exc.status_code
-        if exc.status_code == 503:
-            error.wait = settings.TENANT_MAINTENANCE_RETRY_AFTER
-        return error
+    if isinstance(exc, DomainError):
+        return _from_domain(exc)
     if isinstance(exc, TokenError):
         return InvalidToken(str(exc))
     if isinstance(exc, IntegrityError):
         logger.warning("Integrity error answered as 409: %s", exc)
-        return Conflict(
-            _("La operación viola una restricción de integridad de los datos."),
-            code="integrity_error",
+        return _Answer(
+            status_code=409,
+            code=CoreErrorCode.INTEGRITY_ERROR,
+            message=_("La operación viola una restricción de integridad de los datos."),
         )
     if isinstance(exc, DataError):
         # a value the database cannot hold (a number out of range...): the input's fault
         return exceptions.ValidationError({"non_field_errors": [_("Un valor está fuera de rango.")]})
     if isinstance(exc, (OperationalError, InterfaceError)):
         logger.error("Database unavailable: %s", exc)
-        return ServiceUnavailable()
+        return _from_domain(UnavailableError())
     return None
 
 
@@ -139,7 +160,9 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
         # An unexpected failure: logged with its traceback, answered without internals.
         logger.exception("Unhandled API error", exc_info=exc)
         set_rollback()
-        body = error_body(status=500, code="server_error", message=_("Error interno del servidor."))
+        body = error_body(
+            status=500, code=CoreErrorCode.SERVER_ERROR, message=_("Error interno del servidor.")
+        )
         return Response(body, status=500)
 
     set_rollback()
@@ -148,6 +171,11 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
     headers = {}
     if getattr(api_exc, "auth_header", None):
         headers["WWW-Authenticate"] = api_exc.auth_header
+    elif api_exc.status_code == 401 and context.get("view") is not None:
+        # a domain refusal of the caller's token: the view says how to authenticate, as DRF does
+        header = context["view"].get_authenticate_header(context["request"])
+        if header:
+            headers["WWW-Authenticate"] = header
     if getattr(api_exc, "wait", None):
         headers["Retry-After"] = str(int(api_exc.wait))
     return Response(body, status=api_exc.status_code, headers=headers)

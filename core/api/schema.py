@@ -1,6 +1,8 @@
 """OpenAPI: every tenant operation documents the X-Tenant-ID header and bearer auth."""
 
 from drf_spectacular.openapi import AutoSchema
+
+from core.api.codes import all_error_codes
 from drf_spectacular.utils import OpenApiParameter
 
 
@@ -57,7 +59,8 @@ def add_error_responses(result, generator, request, public):
         "required": ["error", "code", "details", "status_code"],
         "properties": {
             "error": {"type": "string"},
-            "code": {"type": "string"},
+            # every code of every app's error_codes enum: clients can switch on them
+            "code": {"type": "string", "enum": all_error_codes()},
             "details": {"type": "object", "additionalProperties": True},
             "status_code": {"type": "integer"},
         },

@@ -9,6 +9,8 @@ from django.views import csrf, defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from core.api.envelope import error_response
+from core.api.exceptions import status_for
+from core.error_codes import CoreErrorCode
 from core.tenancy.errors import TenantRequired
 
 
@@ -18,14 +20,13 @@ def _is_api(request) -> bool:
 
 @csrf_exempt
 def api_not_found(request, *args, **kwargs):
-    return error_response(status=404, code="not_found", message=_("Recurso no encontrado."))
+    return error_response(status=404, code=CoreErrorCode.NOT_FOUND, message=_("Recurso no encontrado."))
 
 
 @csrf_exempt
 def tenant_required(request, *args, **kwargs):
-    return error_response(
-        status=TenantRequired.status_code, code=TenantRequired.code, message=TenantRequired.message
-    )
+    refusal = TenantRequired()
+    return error_response(status=status_for(refusal), code=refusal.code, message=refusal.message)
 
 
 def page_not_found(request, exception=None):
@@ -36,25 +37,31 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     if _is_api(request):
-        return error_response(status=500, code="server_error", message=_("Error interno del servidor."))
+        return error_response(
+            status=500, code=CoreErrorCode.SERVER_ERROR, message=_("Error interno del servidor.")
+        )
     return defaults.server_error(request)
 
 
 def bad_request(request, exception=None):
     if _is_api(request):
-        return error_response(status=400, code="bad_request", message=_("La petición no es válida."))
+        return error_response(
+            status=400, code=CoreErrorCode.BAD_REQUEST, message=_("La petición no es válida.")
+        )
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request, exception=None):
     if _is_api(request):
-        return error_response(status=403, code="permission_denied", message=_("No tienes permiso."))
+        return error_response(
+            status=403, code=CoreErrorCode.PERMISSION_DENIED, message=_("No tienes permiso.")
+        )
     return defaults.permission_denied(request, exception)
 
 
 def csrf_failure(request, reason=""):
     if _is_api(request):
         return error_response(
-            status=403, code="csrf_failed", message=_("Falta el token CSRF o no es válido.")
+            status=403, code=CoreErrorCode.CSRF_FAILED, message=_("Falta el token CSRF o no es válido.")
         )
     return csrf.csrf_failure(request, reason)

@@ -7,13 +7,13 @@ version, bumped in the same transaction as the drop.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from backups.models import TipoBackup
 from backups.services import backup_create
+from core.errors import InvalidError
 from core.invalidation import ALL, watcher
 from core.models import Domain, Tenant, TenantEliminado
 from core.tenancy.maintenance import tenant_writes_paused
@@ -25,9 +25,9 @@ def tenant_delete(*, tenant: Tenant, confirm: str | None) -> TenantEliminado:
     """Delete the tenant after a final backup (kept in storage, recorded in the public schema).
     Its writes are paused first, so the backup holds every acknowledged write."""
     if tenant.schema_name == get_public_schema_name():
-        raise ValidationError({"schema_name": [_("El schema público no se puede eliminar.")]})
+        raise InvalidError({"schema_name": [_("El schema público no se puede eliminar.")]})
     if confirm != tenant.schema_name:
-        raise ValidationError(
+        raise InvalidError(
             {
                 "confirm": [
                     _("Escribe el nombre del schema (%(s)s) para confirmar.") % {"s": tenant.schema_name}

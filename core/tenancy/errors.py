@@ -1,31 +1,29 @@
+"""Why a request's tenant cannot be served (domain errors: the middleware gives them a status)."""
+
 from django.utils.translation import gettext_lazy as _
 
-
-class TenantError(Exception):
-    """A request whose tenant cannot be served. Answered as a JSON error by the middleware."""
-
-    status_code = 400
-    code = "invalid_tenant"
-    message = _("La cabecera X-Tenant-ID no es válida.")
+from core.error_codes import CoreErrorCode
+from core.errors import ForbiddenError, InvalidError, NotFoundError
 
 
-class InvalidTenant(TenantError):
-    pass
+class InvalidTenant(InvalidError):
+    default_code = CoreErrorCode.INVALID_TENANT
+    default_message = _("La cabecera X-Tenant-ID no es válida.")
 
 
-class TenantNotFound(TenantError):
-    status_code = 404
-    code = "tenant_not_found"
-    message = _("El tenant indicado no existe.")
+class TenantNotFound(NotFoundError):
+    default_code = CoreErrorCode.TENANT_NOT_FOUND
+    default_message = _("El tenant indicado no existe.")
 
 
-class TenantInactive(TenantError):
-    status_code = 403
-    code = "tenant_inactive"
-    message = _("El tenant indicado está desactivado.")
+class TenantInactive(ForbiddenError):
+    default_code = CoreErrorCode.TENANT_INACTIVE
+    default_message = _("El tenant indicado está desactivado.")
 
 
-class TenantRequired(TenantError):
-    status_code = 400
-    code = "tenant_required"
-    message = _("Esta operación requiere un tenant: envía la cabecera X-Tenant-ID.")
+class TenantRequired(InvalidError):
+    default_code = CoreErrorCode.TENANT_REQUIRED
+    default_message = _("Esta operación requiere un tenant: envía la cabecera X-Tenant-ID.")
+
+
+TENANT_ERRORS = (InvalidTenant, TenantNotFound, TenantInactive, TenantRequired)

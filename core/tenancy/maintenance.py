@@ -19,23 +19,24 @@ from django.conf import settings
 from django.db import DatabaseError, OperationalError, connection
 from django.utils.translation import gettext_lazy as _
 
-from core.tenancy.errors import TenantError
+from core.error_codes import CoreErrorCode
+from core.errors import ConflictError, UnavailableError
 
 # The first key of the two-key advisory locks: this product's tenant gates (the second is the
 # tenant's id), apart from every single-key lock such as the backups'.
 _GATE_CLASS = 74_656_174
 
 
-class TenantMaintenance(TenantError):
-    status_code = 503
-    code = "tenant_maintenance"
-    message = _("El tenant está en mantenimiento (una restauración en curso). Inténtalo en unos segundos.")
+class TenantMaintenance(UnavailableError):
+    default_code = CoreErrorCode.TENANT_MAINTENANCE
+    default_message = _(
+        "El tenant está en mantenimiento (una restauración en curso). Inténtalo en unos segundos."
+    )
 
 
-class MaintenanceBusy(TenantError):
-    status_code = 409
-    code = "tenant_busy"
-    message = _("El tenant tiene escrituras en curso que no terminaron a tiempo. Inténtalo de nuevo.")
+class MaintenanceBusy(ConflictError):
+    default_code = CoreErrorCode.TENANT_BUSY
+    default_message = _("El tenant tiene escrituras en curso que no terminaron a tiempo. Inténtalo de nuevo.")
 
 
 def write_enter(*, tenant_id: int) -> bool:

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 
 from core.api.envelope import error_response
-from core.tenancy.errors import TenantError
+from core.api.exceptions import status_for
+from core.error_codes import CoreErrorCode
+from core.tenancy.errors import TENANT_ERRORS
 from core.tenancy.maintenance import TenantMaintenance, write_enter, write_leave
 from core.tenancy.resolver import resolve_tenant
 
@@ -20,15 +22,14 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 def _unavailable():
     return error_response(
         status=503,
-        code="service_unavailable",
+        code=CoreErrorCode.SERVICE_UNAVAILABLE,
         message=_("El servicio no está disponible en este momento. Inténtalo de nuevo."),
     )
 
 
 def maintenance_response():
-    response = error_response(
-        status=TenantMaintenance.status_code, code=TenantMaintenance.code, message=TenantMaintenance.message
-    )
+    refusal = TenantMaintenance()
+    response = error_response(status=status_for(refusal), code=refusal.code, message=refusal.message)
     response["Retry-After"] = str(settings.TENANT_MAINTENANCE_RETRY_AFTER)
     return response
 
@@ -44,11 +45,13 @@ class TenantMiddleware:
         connection.set_schema_to_public()
         try:
             tenant = resolve_tenant(request)
-        except TenantError as exc:
-            return error_response(status=exc.status_code, code=exc.code, message=exc.message)
+        except TENANT_ERRORS as exc:
+            return error_response(status=status_for(exc), code=exc.code, message=exc.message)
         except DisallowedHost:
             return error_response(
-                status=400, code="invalid_host", message=_("El host de la petición no está permitido.")
+                status=400,
+                code=CoreErrorCode.INVALID_HOST,
+                message=_("El host de la petición no está permitido."),
             )
         except DatabaseError:
             logger.exception("Tenant lookup failed")

@@ -7,15 +7,15 @@ import re
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
-from rest_framework import serializers
 
-from core.api.exceptions import Conflict
+from core.error_codes import CoreErrorCode
+from core.errors import ConflictError, InvalidError
 from core.invalidation import ALL, watcher
 from core.models import Domain, Tenant
 from core.tenancy.resolver import forget_tenants
@@ -35,14 +35,14 @@ def reserved_schema(name: str) -> bool:
 def _validate_schema_name(schema_name: str) -> str:
     name = schema_name.strip().lower()
     if not SCHEMA_NAME.match(name):
-        raise ValidationError(
+        raise InvalidError(
             {"schema_name": [_("Usa de 2 a 63 letras minúsculas, dígitos o '_', empezando por una letra.")]}
         )
     if reserved_schema(name):
-        raise ValidationError({"schema_name": [_("Ese nombre está reservado.")]})
+        raise InvalidError({"schema_name": [_("Ese nombre está reservado.")]})
     if Domain.objects.filter(domain=name).exists():
         # X-Tenant-ID takes either: a schema named like another tenant's domain would be ambiguous
-        raise ValidationError({"schema_name": [_("Ese nombre ya es el dominio de otro tenant.")]})
+        raise InvalidError({"schema_name": [_("Ese nombre ya es el dominio de otro tenant.")]})
     return name
 
 
@@ -68,13 +68,13 @@ def domain_validate(dominio: str) -> str:
     another tenant or the platform."""
     value = dominio.strip().lower()
     if _is_ip_address(value):
-        raise ValidationError({"dominio": [_("Un dominio no puede ser una dirección IP.")]})
+        raise InvalidError({"dominio": [_("Un dominio no puede ser una dirección IP.")]})
     if not DOMAIN_NAME.match(value):
-        raise ValidationError({"dominio": [_("El dominio no es válido.")]})
+        raise InvalidError({"dominio": [_("El dominio no es válido.")]})
     if value in platform_hosts():
-        raise ValidationError({"dominio": [_("Ese dominio es de la plataforma.")]})
+        raise InvalidError({"dominio": [_("Ese dominio es de la plataforma.")]})
     if reserved_schema(value) or Tenant.objects.filter(schema_name=value).exists():
-        raise ValidationError({"dominio": [_("Ese dominio es el nombre de un schema.")]})
+        raise InvalidError({"dominio": [_("Ese dominio es el nombre de un schema.")]})
     return value
 
 
@@ -86,9 +86,8 @@ def _validate_admin(admin: dict) -> None:
     )
     try:
         validate_password(admin["password"], user=candidate)
-    except ValidationError as exc:
-        # nested field errors: DRF's ValidationError carries them as they are
-        raise serializers.ValidationError({"admin": {"password": exc.messages}}) from exc
+    except DjangoValidationError as exc:
+        raise InvalidError({"admin": {"password": exc.messages}}) from exc
 
 
 def tenant_template_sync(*, verbosity: int = 0) -> None:
@@ -165,9 +164,9 @@ def tenant_create(*, schema_name: str, nombre: str, dominio: str | None = None, 
     _validate_admin(admin)
 
     if Tenant.objects.filter(schema_name=name).exists() or schema_exists(name):
-        raise Conflict(_("Ya existe un tenant con ese schema."), code="tenant_exists")
+        raise ConflictError(_("Ya existe un tenant con ese schema."), code=CoreErrorCode.TENANT_EXISTS)
     if domain and Domain.objects.filter(domain=domain).exists():
-        raise Conflict(_("Ese dominio ya está en uso."), code="domain_exists")
+        raise ConflictError(_("Ese dominio ya está en uso."), code=CoreErrorCode.DOMAIN_EXISTS)
 
     try:
         with transaction.atomic():
@@ -176,7 +175,9 @@ def tenant_create(*, schema_name: str, nombre: str, dominio: str | None = None, 
                 Domain.objects.create(domain=domain, tenant=tenant, is_primary=True)
     except IntegrityError as exc:
         # A concurrent create of the same schema or domain got there first.
-        raise Conflict(_("Ya existe un tenant con ese schema o dominio."), code="tenant_exists") from exc
+        raise ConflictError(
+            _("Ya existe un tenant con ese schema o dominio."), code=CoreErrorCode.TENANT_EXISTS
+        ) from exc
 
     _create_schema(name)
     with schema_context(name):
@@ -211,7 +212,7 @@ def tenant_cache_clear(*, schema_name: str) -> None:
 @transaction.atomic
 def tenant_update(*, tenant: Tenant, nombre: str | None = None, activo: bool | None = None) -> Tenant:
     if tenant.schema_name == get_public_schema_name():
-        raise Conflict(_("El schema público no se puede modificar."), code="public_schema")
+        raise ConflictError(_("El schema público no se puede modificar."), code=CoreErrorCode.PUBLIC_SCHEMA)
     if nombre is not None:
         tenant.nombre = nombre
     if activo is not None:

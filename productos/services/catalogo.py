@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from core.api.exceptions import Conflict
+from core.errors import ConflictError, InvalidError
+from productos.error_codes import ProductoErrorCode
 from productos.models import Categoria, Producto, Proveedor
 
 SKU_TAKEN = _("Ya existe un producto con este SKU.")
@@ -38,7 +38,7 @@ def _save(instance, *, constraint_errors: dict[str, tuple[str, object]]) -> None
     except IntegrityError as exc:
         for marker, (field, message) in constraint_errors.items():
             if marker in str(exc):
-                raise ValidationError({field: [message]}) from exc
+                raise InvalidError({field: [message]}) from exc
         raise
 
 
@@ -47,8 +47,9 @@ def _delete(instance) -> None:
         with transaction.atomic():
             instance.delete()
     except ProtectedError as exc:
-        raise Conflict(
-            _("No se puede eliminar: otros registros lo usan. Desactívalo en su lugar."), code="in_use"
+        raise ConflictError(
+            _("No se puede eliminar: otros registros lo usan. Desactívalo en su lugar."),
+            code=ProductoErrorCode.IN_USE,
         ) from exc
 
 
@@ -58,7 +59,7 @@ def _check_category_name(nombre: str, *, exclude_pk=None) -> None:
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():
-        raise ValidationError({"nombre": [CATEGORY_TAKEN]})
+        raise InvalidError({"nombre": [CATEGORY_TAKEN]})
 
 
 @transaction.atomic
@@ -112,7 +113,7 @@ def _check_sku(sku: str, *, exclude_pk=None) -> None:
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():
-        raise ValidationError({"sku": [SKU_TAKEN]})
+        raise InvalidError({"sku": [SKU_TAKEN]})
 
 
 def _product_slug(nombre: str, sku: str, exclude_pk=None) -> str:

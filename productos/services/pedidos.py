@@ -16,9 +16,9 @@ from decimal import Decimal
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 
-from core.api.exceptions import ApiError, Conflict
+from core.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError, UnprocessableError
+from productos.error_codes import ProductoErrorCode
 from productos.models import EstadoPedido, ItemPedido, Pago, Pedido, Producto, Reembolso
 from usuarios.models import Usuario
 
@@ -27,16 +27,14 @@ PEDIDO_NOT_FOUND = _("Pedido no encontrado.")
 ESTADO_SIGUIENTE = {EstadoPedido.PAGADO: EstadoPedido.ENVIADO, EstadoPedido.ENVIADO: EstadoPedido.ENTREGADO}
 
 
-class StockInsuficiente(ApiError):
-    status_code = 409
-    default_code = "stock_insuficiente"
-    default_detail = _("No hay stock suficiente para algunos productos.")
+class StockInsuficiente(ConflictError):
+    default_code = ProductoErrorCode.STOCK_INSUFICIENTE
+    default_message = _("No hay stock suficiente para algunos productos.")
 
 
-class IdempotencyKeyReused(ApiError):
-    status_code = 422
-    default_code = "idempotency_key_reused"
-    default_detail = _("Esa Idempotency-Key ya se usó con otra petición.")
+class IdempotencyKeyReused(UnprocessableError):
+    default_code = ProductoErrorCode.IDEMPOTENCY_KEY_REUSED
+    default_message = _("Esa Idempotency-Key ya se usó con otra petición.")
 
 
 def request_hash(payload: dict) -> str:
@@ -49,7 +47,7 @@ def pedido_for_actor(*, pedido_id, actor: Usuario, lock: bool = False) -> Pedido
         qs = qs.filter(usuario=actor)
     pedido = qs.filter(pk=pedido_id).first()
     if pedido is None:
-        raise NotFound(PEDIDO_NOT_FOUND)
+        raise NotFoundError(PEDIDO_NOT_FOUND)
     return pedido
 
 
@@ -115,7 +113,7 @@ def _pedido_create(
     # a product of an inactive category is hidden from customers: it cannot be ordered either
     unknown = [pid for pid in wanted if pid not in productos or not _orderable(productos[pid])]
     if unknown:
-        raise ValidationError(
+        raise InvalidError(
             {"items": [_("Productos inexistentes o no disponibles: %(ids)s") % {"ids": unknown}]}
         )
     short = [
@@ -163,14 +161,17 @@ def _return_stock(pedido: Pedido) -> None:
 def pedido_cancel(*, pedido_id, actor: Usuario) -> Pedido:
     pedido = pedido_for_actor(pedido_id=pedido_id, actor=actor, lock=True)
     if pedido.estado == EstadoPedido.CANCELADO:
-        raise Conflict(_("El pedido ya está cancelado."), code="pedido_cancelado")
+        raise ConflictError(_("El pedido ya está cancelado."), code=ProductoErrorCode.PEDIDO_CANCELADO)
     if pedido.estado in (EstadoPedido.ENVIADO, EstadoPedido.ENTREGADO):
-        raise Conflict(_("Un pedido enviado o entregado no se puede cancelar."), code="invalid_transition")
+        raise ConflictError(
+            _("Un pedido enviado o entregado no se puede cancelar."),
+            code=ProductoErrorCode.INVALID_TRANSITION,
+        )
     paid = pedido.pagos.aggregate(total=Sum("monto"))["total"] or Decimal("0")
     if paid > 0 and not actor.es_staff:
-        raise Conflict(
+        raise ConflictError(
             _("El pedido ya está pagado: pide su cancelación al equipo, que registrará el reembolso."),
-            code="pedido_pagado",
+            code=ProductoErrorCode.PEDIDO_PAGADO,
         )
     # Lock the products in id order before giving stock back (same order as placing orders).
     list(
@@ -190,12 +191,12 @@ def pedido_cancel(*, pedido_id, actor: Usuario) -> Pedido:
 @transaction.atomic
 def pedido_change_estado(*, pedido_id, actor: Usuario, estado: str) -> Pedido:
     if not actor.es_staff:
-        raise PermissionDenied()
+        raise ForbiddenError()
     pedido = pedido_for_actor(pedido_id=pedido_id, actor=actor, lock=True)
     if ESTADO_SIGUIENTE.get(pedido.estado) != estado:
-        raise Conflict(
+        raise ConflictError(
             _("No se puede pasar de «%(de)s» a «%(a)s».") % {"de": pedido.estado, "a": estado},
-            code="invalid_transition",
+            code=ProductoErrorCode.INVALID_TRANSITION,
             details={"de": pedido.estado, "a": estado},
         )
     pedido.estado = estado
@@ -249,11 +250,11 @@ def _pago_create(
                 raise IdempotencyKeyReused()
             return existing, False
     if pedido.estado == EstadoPedido.CANCELADO:
-        raise Conflict(_("El pedido está cancelado."), code="pedido_cancelado")
+        raise ConflictError(_("El pedido está cancelado."), code=ProductoErrorCode.PEDIDO_CANCELADO)
     paid = pedido.pagos.aggregate(total=Sum("monto"))["total"] or Decimal("0")
     due = pedido.total - paid
     if monto > due:
-        raise ValidationError({"monto": [_("El pago supera lo pendiente (%(due)s).") % {"due": due}]})
+        raise InvalidError({"monto": [_("El pago supera lo pendiente (%(due)s).") % {"due": due}]})
     pago = Pago.objects.create(
         pedido=pedido,
         monto=monto,

@@ -5,8 +5,10 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings
 
+from core.errors import UnauthenticatedError
 from core.tenancy.resolver import tenant_of_schema
 from usuarios.auth.tokens import check_tenant_claims, check_user_claims, current_schema
+from usuarios.error_codes import UsuarioErrorCode
 from usuarios.selectors import usuario_autenticado
 
 
@@ -38,7 +40,10 @@ class TenantJWTAuthentication(JWTAuthentication):
             except TokenError as exc:
                 self._verified.pop(raw_token, None)
                 raise InvalidToken(str(exc)) from exc
-        check_tenant_claims(token, tenant_of_schema(current_schema()))
+        try:
+            check_tenant_claims(token, tenant_of_schema(current_schema()))
+        except UnauthenticatedError as exc:
+            raise InvalidToken(exc.message) from exc
         return token
 
     def get_user(self, validated_token):
@@ -48,8 +53,11 @@ class TenantJWTAuthentication(JWTAuthentication):
             raise InvalidToken(_("El token no identifica a ningún usuario.")) from exc
         user = usuario_autenticado(user_id=user_id)
         if user is None:
-            raise AuthenticationFailed(_("Usuario no encontrado."), code="user_not_found")
+            raise AuthenticationFailed(_("Usuario no encontrado."), code=UsuarioErrorCode.USER_NOT_FOUND)
         if not user.activo:
-            raise AuthenticationFailed(_("El usuario está desactivado."), code="user_inactive")
-        check_user_claims(validated_token, uid=user.uid, version=user.sesion_version)
+            raise AuthenticationFailed(_("El usuario está desactivado."), code=UsuarioErrorCode.USER_INACTIVE)
+        try:
+            check_user_claims(validated_token, uid=user.uid, version=user.sesion_version)
+        except UnauthenticatedError as exc:
+            raise InvalidToken(exc.message) from exc
         return user

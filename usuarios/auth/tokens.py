@@ -13,11 +13,12 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
-from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from core.errors import UnauthenticatedError
 from core.models import Tenant
 from core.tenancy.resolver import tenant_of_schema
 from usuarios.models import Usuario
@@ -38,26 +39,26 @@ def current_schema() -> str:
 def _current_tenant() -> Tenant:
     tenant = tenant_of_schema(current_schema())
     if tenant is None:
-        raise InvalidToken(WRONG_TENANT)
+        raise UnauthenticatedError(WRONG_TENANT)
     return tenant
 
 
 def check_tenant_claims(token: Any, tenant: Tenant | None) -> None:
     """The token was issued in this tenant instance, after its last restore."""
     if tenant is None or token.get(TENANT_CLAIM) != tenant.schema_name:
-        raise InvalidToken(WRONG_TENANT)
+        raise UnauthenticatedError(WRONG_TENANT)
     if token.get(TENANT_UID_CLAIM) != str(tenant.uid):
-        raise InvalidToken(WRONG_TENANT)
+        raise UnauthenticatedError(WRONG_TENANT)
     if token.get(TENANT_VERSION_CLAIM) != tenant.sesion_version:
-        raise InvalidToken(ENDED)
+        raise UnauthenticatedError(ENDED)
 
 
 def check_user_claims(token: Any, *, uid: Any, version: int) -> None:
     """The token is of this person, issued after their last password change or logout everywhere."""
     if token.get(USER_UID_CLAIM) != str(uid):
-        raise InvalidToken(_("El token no identifica a ningún usuario."))
+        raise UnauthenticatedError(_("El token no identifica a ningún usuario."))
     if token.get(USER_VERSION_CLAIM) != version:
-        raise InvalidToken(ENDED)
+        raise UnauthenticatedError(ENDED)
 
 
 def token_pair_for(*, user: Usuario) -> dict[str, str]:
@@ -76,7 +77,7 @@ def _parse_refresh(raw: str) -> RefreshToken:
     try:
         token = RefreshToken(raw)
     except TokenError as exc:
-        raise InvalidToken(str(exc)) from exc
+        raise UnauthenticatedError(str(exc)) from exc
     # the tenant from the database: a refresh is rare, and must never follow a stale cache
     tenant = _current_tenant()
     if tenant.pk is not None:
@@ -90,14 +91,14 @@ def _lock_outstanding(token: RefreshToken) -> OutstandingToken:
     # order_by(): the model's default ordering joins the nullable user, which FOR UPDATE refuses
     outstanding = OutstandingToken.objects.select_for_update().order_by().filter(jti=token["jti"]).first()
     if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
-        raise InvalidToken(_("El token ya no es válido."))
+        raise UnauthenticatedError(_("El token ya no es válido."))
     return outstanding
 
 
 def _active_user(token: RefreshToken) -> Usuario:
     user = Usuario.objects.filter(pk=token.get(api_settings.USER_ID_CLAIM)).first()
     if user is None or not user.activo:
-        raise InvalidToken(_("La cuenta no existe o está desactivada."))
+        raise UnauthenticatedError(_("La cuenta no existe o está desactivada."))
     check_user_claims(token, uid=user.uid, version=user.sesion_version)
     return user
 

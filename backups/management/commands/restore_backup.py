@@ -1,10 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import schema_context
-from rest_framework.exceptions import APIException
 
 from backups import services
+from core.errors import DomainError
 from core.models import Tenant
-from core.tenancy.errors import TenantError
 
 
 class Command(BaseCommand):
@@ -36,9 +35,7 @@ class Command(BaseCommand):
                     confirm=schema,
                     restaurar_seguridad=opts["restaurar_seguridad"],
                 )
-        except APIException as exc:
-            raise CommandError(str(exc.detail)) from exc
-        except TenantError as exc:
+        except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
         kept = ", ".join(u["email"] for u in result["usuarios_conservados"]) or "ninguno"
         self.stdout.write(

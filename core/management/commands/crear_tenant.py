@@ -1,9 +1,8 @@
 import time
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework.exceptions import APIException
 
+from core.errors import DomainError, InvalidError
 from core.tenancy.services import tenant_create
 
 
@@ -33,9 +32,9 @@ class Command(BaseCommand):
                     "apellido": opts["admin_apellido"],
                 },
             )
-        except ValidationError as exc:
-            raise CommandError(f"Datos no válidos: {exc.message_dict}") from exc
-        except APIException as exc:
-            raise CommandError(str(exc.detail)) from exc
+        except InvalidError as exc:
+            raise CommandError(f"Datos no válidos: {exc.details}") from exc
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from exc
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"Tenant '{tenant.schema_name}' creado en {elapsed:.2f} s."))

@@ -1,10 +1,8 @@
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework.exceptions import APIException
 
+from core.errors import DomainError, InvalidError
 from core.models import Tenant
 from core.tenancy.deletion import tenant_delete
-from core.tenancy.errors import TenantError
 
 
 class Command(BaseCommand):
@@ -26,11 +24,9 @@ class Command(BaseCommand):
             ).strip()
         try:
             gone = tenant_delete(tenant=tenant, confirm=confirm)
-        except ValidationError as exc:
-            raise CommandError(f"Datos no válidos: {exc.message_dict}") from exc
-        except APIException as exc:
-            raise CommandError(str(exc.detail)) from exc
-        except TenantError as exc:
+        except InvalidError as exc:
+            raise CommandError(f"Datos no válidos: {exc.details}") from exc
+        except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
         self.stdout.write(
             self.style.SUCCESS(
