@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= 2
+# Development only: fills in DATABASE_URL (an embedded PostgreSQL) and REDIS_URL (the local Redis, or
+# off) when the environment has none, then runs the command. Settings themselves read the environment only.
+LOCAL := $(BIN)/python -m core.local_services
 
-.PHONY: run test lint format check-migrations bench install worker fuzz
+.PHONY: run serve test lint format check-migrations bench install worker fuzz
 
 install: $(VENV)/.installed
 
@@ -24,6 +27,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 # With Redis, a Celery worker (with the beat schedule) runs beside gunicorn and stops with it;
 # without Redis, tasks run inline.
 run: install .env
+	@$(LOCAL) sh -c '$(MAKE) --no-print-directory serve'
+
+# `make run` with the local services resolved (DATABASE_URL and REDIS_URL exported).
+serve:
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/python manage.py preparar_demo --port $(PORT)
@@ -36,12 +43,12 @@ run: install .env
 		--access-logfile - --timeout 120
 
 worker: install
-	$(BIN)/celery -A core worker -B -l info -s .data/celerybeat-schedule
+	$(LOCAL) $(BIN)/celery -A core worker -B -l info -s .data/celerybeat-schedule
 
 # The suite in parallel, then the API fuzzing (schemathesis needs one process).
 test: install
-	$(BIN)/pytest -m "not fuzz"
-	$(BIN)/pytest -m fuzz -n 0 core/tests/test_fuzz.py
+	$(LOCAL) $(BIN)/pytest -m "not fuzz"
+	$(LOCAL) $(BIN)/pytest -m fuzz -n 0 core/tests/test_fuzz.py
 
 lint: install
 	$(BIN)/ruff check .
@@ -52,11 +59,11 @@ format: install
 	$(BIN)/ruff format .
 
 check-migrations: install
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(LOCAL) $(BIN)/python manage.py makemigrations --check --dry-run
 
 # A deeper schemathesis run than the one in `make test`.
 fuzz: install
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(BIN)/pytest core/tests/test_fuzz.py -n 0
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(LOCAL) $(BIN)/pytest core/tests/test_fuzz.py -n 0
 
 # wrk drives the load when it is there (Debian's package); else Python clients, which compete harder
 # with the server for the CPU.
@@ -64,4 +71,4 @@ bench: install
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		(apt-get install -y -q wrk || (apt-get update -q && apt-get install -y -q wrk)) >/dev/null 2>&1; } || \
 		echo "wrk not found: the load comes from Python clients"
-	$(BIN)/python -m bench
+	$(LOCAL) $(BIN)/python -m bench

@@ -1,15 +1,21 @@
-"""Where PostgreSQL and Redis are when the environment does not say.
+"""Development entry point: where PostgreSQL and Redis are when the environment does not say.
 
-A fresh machine with only Python must still run the server and the tests, so when
-DATABASE_URL is missing an embedded PostgreSQL (the `pgserver` package) is started with
-its data under the project's `.data/` folder; when REDIS_URL is missing the Redis on
-127.0.0.1:6379 is used if it answers, else the product runs without Redis.
+Settings read the environment and nothing else. The development commands (`make run`, `make
+test`, `make bench`...) run through this module instead, which fills in what is missing and then
+runs the command:
+
+    python -m core.local_services <command> [args...]
+
+- no DATABASE_URL: an embedded PostgreSQL (the `pgserver` package) is started, or reused, with its
+  data under `.data/postgres`, and its URL exported;
+- no REDIS_URL: the Redis on 127.0.0.1:6379 if it answers, else REDIS_URL=off (no Redis).
 """
 
 from __future__ import annotations
 
 import os
 import socket
+import sys
 import warnings
 from pathlib import Path
 
@@ -37,6 +43,7 @@ def embedded_postgres_url() -> str:
 
 
 def embedded_postgres_bin_dir() -> Path | None:
+    """The embedded PostgreSQL's programs (pg_dump), when the package is installed."""
     try:
         import pgserver
     except ImportError:
@@ -55,15 +62,21 @@ def redis_answers(host: str, port: int, timeout: float = 0.3) -> bool:
         return False
 
 
-def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or embedded_postgres_url()
+def development_environment(environ: dict[str, str]) -> dict[str, str]:
+    """The environment with DATABASE_URL and REDIS_URL filled in for development."""
+    env = dict(environ)
+    if not env.get("DATABASE_URL"):
+        env["DATABASE_URL"] = embedded_postgres_url()
+    if "REDIS_URL" not in env:
+        env["REDIS_URL"] = "redis://{}:{}/0".format(*LOCAL_REDIS) if redis_answers(*LOCAL_REDIS) else "off"
+    return env
 
 
-def redis_url() -> str | None:
-    """REDIS_URL if set ('' or 'off' disables Redis), else the local one if it answers."""
-    configured = os.environ.get("REDIS_URL")
-    if configured is not None:
-        return None if configured.strip().lower() in {"", "off", "none", "disabled"} else configured
-    if redis_answers(*LOCAL_REDIS):
-        return "redis://{}:{}/0".format(*LOCAL_REDIS)
-    return None
+def main(argv: list[str]) -> None:
+    if not argv:
+        raise SystemExit("uso: python -m core.local_services <orden> [argumentos...]")
+    os.execvpe(argv[0], argv, development_environment(dict(os.environ)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

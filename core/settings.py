@@ -9,19 +9,18 @@ from __future__ import annotations
 import json
 import os
 from datetime import timedelta
+from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from core import local_services
-
-BASE_DIR = local_services.BASE_DIR
+BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 # ENV_FILE picks another file (or /dev/null for none); variables already set always win.
 environ.Env.read_env(os.environ.get("ENV_FILE") or BASE_DIR / ".env", overwrite=False)
-DATA_DIR = local_services.data_dir()
+DATA_DIR = Path(env.str("DATA_DIR", default="") or BASE_DIR / ".data")
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -132,7 +131,12 @@ TEMPLATES = [
 ]
 
 # --- Database ---------------------------------------------------------------------------------
-DATABASE_URL = local_services.database_url()
+DATABASE_URL = env.str("DATABASE_URL", default="")
+if not DATABASE_URL:
+    raise ImproperlyConfigured(
+        "DATABASE_URL no está definido: defínelo en el entorno o en .env (ver .env.example). "
+        "En desarrollo, `make run` y `make test` arrancan un PostgreSQL local y lo definen."
+    )
 _db = environ.Env.db_url_config(DATABASE_URL)
 # A socket directory given as ?host=/path belongs in HOST (pg_dump and psycopg2 both read it).
 if "host" in _db.get("OPTIONS", {}):
@@ -146,7 +150,9 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache / Redis ----------------------------------------------------------------------------
-REDIS_URL = local_services.redis_url()
+# Unset, empty or "off": no Redis (local caches, tasks inline).
+_redis = env.str("REDIS_URL", default="").strip()
+REDIS_URL = None if _redis.lower() in {"", "off", "none", "disabled"} else _redis
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="saas")
 _redis_options = {
     "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),

@@ -1,28 +1,37 @@
-"""Settings for the test suite: the normal settings with test-friendly defaults.
+"""Settings for the test suite: the normal settings, then what tests need instead.
 
-Each pytest-xdist worker gets its own database (pytest-django) and its own cache key prefix.
+The environment is read by the base settings only; this module changes names after importing
+them. Each pytest-xdist worker gets its own database (pytest-django), cache key prefix, event
+list and channel, and Celery queue. pytest.ini gives the environment a test SECRET_KEY and no .env
+file (pytest-env), and server processes that tests start get the same environment.
 """
 
 import os
 
-_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-0123456789abcdef")
-os.environ["DEBUG"] = "false"
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
-os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
-os.environ["CACHE_KEY_PREFIX"] = f"test_{_worker}"
-os.environ.setdefault("DB_CONN_MAX_AGE", "0")
-# Each xdist worker has its own event list/channel and Celery queue on the shared Redis.
-os.environ["EVENTS_QUEUE_KEY"] = f"test_{_worker}:cola:batch:procesar"
-os.environ["EVENTS_CHANNEL"] = f"test_{_worker}:canal:batch:eventos"
-os.environ["CELERY_QUEUE"] = f"test_{_worker}"
-# Tasks run inline unless a test starts a worker (and says so through this variable).
-os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
-os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+from core.settings import *  # noqa: F403
+from core.settings import CACHES, DATABASES, THROTTLE_RATES, env
 
-from core.settings import *  # noqa: E402,F403
-from core.settings import THROTTLE_RATES  # noqa: E402
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+DEBUG = False
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+ALLOWED_HOSTS = ["*"]
+
+CACHE_KEY_PREFIX = f"test_{_worker}"
+CACHES["default"]["KEY_PREFIX"] = CACHE_KEY_PREFIX
+CACHES["global"]["KEY_PREFIX"] = f"{CACHE_KEY_PREFIX}:global"
+# A server process of a test may ask for persistent connections (the fault tests do).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+
+EVENTS_QUEUE_KEY = f"test_{_worker}:cola:batch:procesar"
+EVENTS_CHANNEL = f"test_{_worker}:canal:batch:eventos"
+CELERY_TASK_DEFAULT_QUEUE = f"test_{_worker}"
+# Tasks run inline unless a test starts a worker (and says so through this variable).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 
 # Argon2 still (hashes look as in production), with cheap parameters.
 PASSWORD_HASHERS = ["core.testing.hashers.FastArgon2PasswordHasher"]
@@ -34,4 +43,3 @@ THROTTLE_RATES = {
     "register": "10000/min",
     "backup_manual": "10000/min",
 }
-ALLOWED_HOSTS = ["*"]

@@ -1,9 +1,9 @@
 """OpenAPI: every tenant operation documents the X-Tenant-ID header and bearer auth."""
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
 
 from core.api.codes import all_error_codes
-from drf_spectacular.utils import OpenApiParameter
 
 
 class TenantScope:

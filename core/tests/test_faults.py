@@ -9,6 +9,7 @@ import time
 import httpx
 import pytest
 import redis as redis_client
+from django.conf import settings
 from django.db import connection
 
 from core.local_services import BASE_DIR
@@ -83,7 +84,7 @@ def test_redis_stopping_while_the_server_runs_degrades_and_loses_nothing(admin_a
             assert changed.status_code == 200
             own.start()
             subscriber = redis_client.Redis.from_url(own.url).pubsub(ignore_subscribe_messages=True)
-            subscriber.subscribe(env["EVENTS_CHANNEL"])
+            subscriber.subscribe(settings.EVENTS_CHANNEL)  # the server computes the same name
             subscriber.get_message(timeout=1)
             subprocess.run(
                 [sys.executable, "manage.py", "entregar_eventos"],

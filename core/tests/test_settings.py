@@ -50,3 +50,43 @@ def test_cors_origins_accept_json_or_comma_list():
         result = _django("shell", "-c", code, DEBUG="true", CORS_ORIGINS=raw)
         assert result.returncode == 0, result.stderr
         assert "['https://a.example', 'https://b.example']" in result.stdout
+
+
+def test_missing_database_url_stops_start_up_with_a_message_that_names_it():
+    result = _django("check", DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), DATABASE_URL="")
+    assert result.returncode != 0
+    assert "DATABASE_URL no está definido" in result.stderr
+
+
+def test_importing_the_settings_reads_the_environment_and_nothing_else():
+    # a Redis answers on 127.0.0.1:6379 in CI, and no REDIS_URL is given: the settings do not probe
+    # it, and no embedded PostgreSQL is started either (DATABASE_URL is given)
+    code = (
+        "from django.conf import settings; print(repr(settings.REDIS_URL), settings.CELERY_TASK_ALWAYS_EAGER)"
+    )
+    env = {"DEBUG": "true"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=BASE_DIR,
+        env={
+            **{k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ},
+            "ENV_FILE": os.devnull,
+            "DATABASE_URL": session_database_url(),
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "None True"
+
+
+def test_the_development_entry_point_fills_in_what_is_missing():
+    from core.local_services import development_environment, redis_answers
+
+    given = {"DATABASE_URL": "postgresql://somewhere/db", "OTHER": "x"}
+    filled = development_environment(given)
+    assert filled["DATABASE_URL"] == "postgresql://somewhere/db" and filled["OTHER"] == "x"
+    assert filled["REDIS_URL"] == ("redis://127.0.0.1:6379/0" if redis_answers("127.0.0.1", 6379) else "off")
+    assert development_environment({**given, "REDIS_URL": "off"})["REDIS_URL"] == "off"
