@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from django.db.backends.postgresql.client import DatabaseClient
 
 from core.local_services import embedded_postgres_bin_dir
 
@@ -67,18 +68,13 @@ def find_pg_dump() -> str:
 
 
 def _connection_env() -> tuple[list[str], dict[str, str]]:
+    """pg_dump's connection, from the same settings as Django's own client (`dbshell`): host, port,
+    user, password and the libpq OPTIONS (sslmode, certificates, service...) as PG* variables."""
     db = settings.DATABASES["default"]
-    args = ["--dbname", db["NAME"]]
-    if db.get("HOST"):
-        args += ["--host", str(db["HOST"])]
-    if db.get("PORT"):
-        args += ["--port", str(db["PORT"])]
-    if db.get("USER"):
-        args += ["--username", db["USER"]]
-    env = {**os.environ, "PGCONNECT_TIMEOUT": "10"}
-    if db.get("PASSWORD"):
-        env["PGPASSWORD"] = db["PASSWORD"]
-    return args, env
+    args, env = DatabaseClient.settings_to_cmd_args_env(db, [])
+    # ['psql', flags..., dbname]: keep the flags, name the database explicitly
+    flags = args[1:-1] if db.get("NAME") and args[-1] == db["NAME"] else args[1:]
+    return [*flags, "--dbname", db["NAME"]], {**os.environ, "PGCONNECT_TIMEOUT": "10", **(env or {})}
 
 
 def dump_schema(schema: str, write) -> None:

@@ -1,4 +1,3 @@
-# Load Celery with Django so that tasks queued from web processes use the configured app.
-from core.celery import app as celery_app
-
-__all__ = ["celery_app"]
+# The project package. It imports nothing on purpose: importing it (`python -m core.local_services`)
+# must not configure Django or Celery. `celery -A core` finds the app in `core.celery` by itself, and
+# every task module imports it from there.

@@ -125,14 +125,29 @@ def test_a_tampered_file_is_refused_and_the_tenant_is_unchanged(vault_for, fille
     assert os.listdir(backup_settings.BACKUP_TMP_DIR) == []
 
 
-def test_a_restore_that_fails_half_way_changes_nothing(filled):
+def _break_half_way(record: BackupRecord, root: str) -> None:
+    """Rewrite the stored file so that its SQL fails half way through (a statement that divides
+    by zero after some tables exist), with a checksum that matches: the fault comes from the data."""
+    stored = Path(root) / record.file_path
+    sql = gzip.decompress(stored.read_bytes())
+    tables = [i for i in range(len(sql)) if sql.startswith(b"CREATE TABLE", i)]
+    cut = tables[len(tables) // 2]
+    broken = gzip.compress(sql[:cut] + b"SELECT 1/0;\n" + sql[cut:])
+    stored.write_bytes(broken)
+    BackupRecord.objects.filter(pk=record.pk).update(
+        checksum_sha256=hashlib.sha256(broken).hexdigest(), file_size=len(broken)
+    )
+
+
+def test_a_restore_that_fails_half_way_changes_nothing(filled, backup_settings):
     schema, admin = filled
     with schema_context(schema):
         record, _ = services.backup_create(actor=admin.user, allow_async=False)
+        _break_half_way(record, backup_settings.BACKUP_ROOT)
     _change_everything(schema)
     changed = _snapshot(schema)
     with schema_context(schema), pytest.raises(services.BackupFailed):
-        services.backup_restore(record_id=record.pk, actor=admin.user, confirm=schema, _fail_after=6)
+        services.backup_restore(record_id=record.pk, actor=admin.user, confirm=schema)
     assert _snapshot(schema) == changed
     with connection.cursor() as cursor:
         cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", [f"{schema}__antes%"])
@@ -242,7 +257,7 @@ def test_a_racing_requests_brief_check_of_the_lock_does_not_fail_the_backup(
     other = psycopg2.connect(session_database_url())
     other.autocommit = True
     with other.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [services._lock_id(schema)])
+        cursor.execute("SELECT pg_advisory_lock(%s)", [services.lock_id(schema)])
     release = threading.Timer(0.5, other.close)
     release.start()
     try:

@@ -1,0 +1,156 @@
+"""Restoring a tenant from one of its backups."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import zlib
+from pathlib import Path
+
+import psycopg2
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+
+from backups.crypto import DecryptionError
+from backups.models import BackupRecord, TipoBackup
+from backups.pipeline import sql_chunks
+from backups.restore_security import end_sessions, keep_current_security
+from backups.services.errors import BackupFailed
+from backups.services.records import current_schema
+from backups.services.run import backup_create, backup_fetch_verified
+from backups.sqlexec import execute_dump
+from core.errors import InvalidError
+from core.invalidation import watcher
+from core.models import Tenant
+from core.tenancy.maintenance import tenant_writes_paused
+from usuarios.models import Usuario
+
+logger = logging.getLogger(__name__)
+
+
+KEPT_TABLES = ("backups_backuprecord", "backups_backupconfiguration")
+
+
+def _columns(cursor, schema: str, table: str) -> list[str]:
+    cursor.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position",
+        [schema, table],
+    )
+    return [r[0] for r in cursor.fetchall()]
+
+
+def _carry_history(cursor, old: str, new: str) -> None:
+    """The backup history and settings describe the backups, not the data: keep today's."""
+    for table in KEPT_TABLES:
+        cols = [c for c in _columns(cursor, old, table) if c in set(_columns(cursor, new, table))]
+        names = ", ".join(f'"{c}"' for c in cols)
+        cursor.execute(f'DELETE FROM "{new}"."{table}"')
+        cursor.execute(f'INSERT INTO "{new}"."{table}" ({names}) SELECT {names} FROM "{old}"."{table}"')
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('\"{new}\".\"{table}\"', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) "
+            f'FROM "{new}"."{table}"'
+        )
+    cursor.execute(
+        f'UPDATE "{new}".backups_backuprecord SET created_by_id = NULL WHERE created_by_id IS NOT NULL '
+        f'AND created_by_id NOT IN (SELECT id FROM "{new}".usuarios_usuario)'
+    )
+
+
+def _raw_connection():
+    """A connection of its own for the replacement, with every parameter Django's has (OPTIONS such
+    as sslmode and connect_timeout included)."""
+    return psycopg2.connect(**connection.get_connection_params())
+
+
+def _replace_schema(
+    schema: str,
+    backup_file: Path,
+    record: BackupRecord,
+    *,
+    keep_security: bool,
+) -> dict:
+    """In one transaction: move the live schema aside, replay the dump, keep the backup history
+    (and, unless asked otherwise, the users' current security state), end every session, drop
+    the old schema. Any failure rolls all of it back: the tenant is exactly as before."""
+    aside = f"{schema}__antes_{int(time.time())}"[:63]
+    secret = settings.BACKUP_ENCRYPTION_KEY if record.cifrado else None
+    conn = _raw_connection()
+    try:
+        with conn, conn.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '30s'")
+            cursor.execute(f'ALTER SCHEMA "{schema}" RENAME TO "{aside}"')
+            with backup_file.open("rb") as source:
+                chunks = sql_chunks(source, secret=secret, compressed=record.file_name.endswith(".gz"))
+                execute_dump(cursor, chunks)
+            cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema])
+            if cursor.fetchone() is None:
+                raise BackupFailed(_("La copia no contiene el schema del tenant."))
+            cursor.execute("SELECT set_config('search_path', %s, true)", [f'"{schema}", public'])
+            _carry_history(cursor, aside, schema)
+            kept = keep_current_security(cursor, old=aside, new=schema) if keep_security else []
+            ended = end_sessions(cursor, old=aside, new=schema)
+            # the dump set lock_timeout to 0: do not wait forever behind a long query
+            cursor.execute("SET LOCAL lock_timeout = '30s'")
+            cursor.execute(f'DROP SCHEMA "{aside}" CASCADE')
+    finally:
+        conn.close()
+    return {"sesiones_cerradas": ended, "usuarios_conservados": kept}
+
+
+def backup_restore(
+    *,
+    record_id: int,
+    actor: Usuario | None,
+    confirm: str | None,
+    restaurar_seguridad: bool = False,
+) -> dict:
+    """Replace the tenant's data with a backup's. Writes are paused for the whole of it (503
+    `tenant_maintenance`), so every write acknowledged before is in the safety backup and none
+    is lost; every session and token issued before ends; users keep their current active flag,
+    role, password and session version unless `restaurar_seguridad` asks for the backup's."""
+    schema = current_schema()
+    if confirm != schema:
+        raise InvalidError(
+            {
+                "confirm": [
+                    _("Escribe el nombre del schema del tenant (%(s)s) para confirmar.") % {"s": schema}
+                ]
+            }
+        )
+    record, path = backup_fetch_verified(record_id=record_id)
+    tenant_id = Tenant.objects.values_list("pk", flat=True).get(schema_name=schema)
+    try:
+        with tenant_writes_paused(tenant_id=tenant_id):
+            safety, _finished = backup_create(actor=actor, backup_type=TipoBackup.MANUAL, allow_async=False)
+            try:
+                outcome = _replace_schema(schema, path, record, keep_security=not restaurar_seguridad)
+            except (psycopg2.Error, DecryptionError, ValueError, UnicodeDecodeError, zlib.error) as exc:
+                logger.exception("Restore of %s from %s failed; nothing changed", schema, record.file_name)
+                raise BackupFailed(_("La restauración falló y no cambió nada: %(e)s") % {"e": exc}) from exc
+            _after_restore(schema)
+    finally:
+        os.unlink(path)
+    return {
+        "success": True,
+        "message": "Restauración completada",
+        "backup_id": record.pk,
+        "safety_backup_id": safety.pk,
+        "seguridad": "copia" if restaurar_seguridad else "actual",
+        **outcome,
+    }
+
+
+def _after_restore(schema: str) -> None:
+    from core.tenancy.services import tenant_cache_clear
+
+    # the old connection may hold plans for the replaced tables; its session keeps the write
+    # gate, so it must not be closed: DISCARD PLANS forgets them
+    with connection.cursor() as cursor:
+        cursor.execute("DISCARD PLANS")
+    call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=0)
+    connection.set_schema(schema)
+    watcher.refresh(force=True)  # this process knows the new session versions at once
+    tenant_cache_clear(schema_name=schema)

@@ -1,0 +1,57 @@
+"""Automatic backups: each tenant's schedule, and whether one is due."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from backups.models import BackupConfiguration, BackupRecord, EstadoBackup, Frecuencia, TipoBackup
+from backups.services.records import backup_apply_retention, backup_configuration
+from backups.services.run import backup_create
+
+
+@transaction.atomic
+def backup_configuration_update(**fields) -> BackupConfiguration:
+    config = backup_configuration()
+    for name, value in fields.items():
+        setattr(config, name, value)
+    config.save()
+    return config
+
+
+INTERVALS = {
+    Frecuencia.DAILY: timedelta(days=1),
+    Frecuencia.EVERY_12H: timedelta(hours=12),
+    Frecuencia.EVERY_6H: timedelta(hours=6),
+    Frecuencia.WEEKLY: timedelta(days=7),
+}
+
+
+def backup_is_due(*, now=None) -> bool:
+    """Due when the interval has passed since the last automatic backup started and, for daily
+    and weekly schedules, today's `hora` has been reached."""
+    config = backup_configuration()
+    if not config.activo:
+        return False
+    now = now or timezone.now()
+    last = (
+        BackupRecord.objects.filter(backup_type=TipoBackup.AUTOMATIC)
+        .exclude(estado=EstadoBackup.FALLIDO)
+        .first()
+    )
+    if last and now - last.created_at < INTERVALS[config.schedule] - timedelta(minutes=10):
+        return False
+    if config.schedule in (Frecuencia.DAILY, Frecuencia.WEEKLY):
+        return timezone.localtime(now).time() >= config.hora
+    return True
+
+
+def backup_automatic() -> BackupRecord | None:
+    """The scheduled backup of the current tenant, if due, then retention."""
+    if not backup_is_due():
+        return None
+    record, _finished = backup_create(backup_type=TipoBackup.AUTOMATIC, allow_async=False)
+    backup_apply_retention()
+    return record
