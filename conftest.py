@@ -80,7 +80,21 @@ def _db_access(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session")
-def http_server(django_db_setup):
+def _server_db_access(django_db_setup, django_db_blocker):
+    """The database stays open for the whole session while a server thread may run.
+
+    pytest-django's blocker is one global switch, not per thread: between two tests it is on, and a
+    server thread still answering the previous test's keep-alive connection would hit it, fail, and
+    drop a connection the next test then reuses ("Server disconnected without sending a response").
+    Every test here needs the database anyway (`_db_access`), so it is simply never blocked.
+    """
+    django_db_blocker.unblock()
+    yield
+    django_db_blocker.restore()
+
+
+@pytest.fixture(scope="session")
+def http_server(django_db_setup, _server_db_access):
     server = LiveServer().start()
     yield server
     server.stop()

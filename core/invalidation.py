@@ -23,6 +23,8 @@ import time
 import psycopg2
 from django.db import DatabaseError, connection, transaction
 
+from core.process_caches import register
+
 logger = logging.getLogger(__name__)
 
 ALL = "*"  # the key that covers every entry of a schema (a restore, a re-created tenant)
@@ -56,6 +58,8 @@ EPOCH_KEY = ("", "epoch")
 
 class VersionWatcher:
     """This process's knowledge of the versions. One per process (`watcher`)."""
+
+    name = "invalidation.versions"
 
     POLL_SECONDS = 1.0
     TRUST_SECONDS = 5.0
@@ -169,4 +173,4 @@ class VersionWatcher:
             self._learn(schema, clave, version, time.monotonic())
 
 
-watcher = VersionWatcher()
+watcher = register(VersionWatcher())

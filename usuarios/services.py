@@ -90,6 +90,9 @@ def usuario_update(
     activo: bool | None = None,
     password: str | None = None,
 ) -> Usuario:
+    # the caller's instance may be partial (authentication builds it from the cache): load the row
+    # this writes, locked, so every field is saved as it is (fecha_actualizacion included)
+    user = Usuario.objects.select_for_update().get(pk=user.pk)
     if activo is False and actor is not None and actor.pk == user.pk:
         raise ConflictError(
             _("No puedes desactivar tu propia cuenta."), code=UsuarioErrorCode.CANNOT_DEACTIVATE_SELF

@@ -1,14 +1,14 @@
-from functools import lru_cache
+from __future__ import annotations
 
 from django.conf import settings
 
 from backups.storage.base import BackupStorage, ObjectMissing, StorageError, check_key
+from core.process_caches import register
 
 __all__ = ["BackupStorage", "ObjectMissing", "StorageError", "check_key", "get_storage", "reset_storage"]
 
 
-@lru_cache(maxsize=4)
-def _storage(kind: str, root: str, url: str, key: str, bucket: str, timeout: float) -> BackupStorage:
+def _make(kind: str, root: str, url: str, key: str, bucket: str, timeout: float) -> BackupStorage:
     if kind == "supabase":
         from backups.storage.supabase import SupabaseStorage
 
@@ -20,9 +20,33 @@ def _storage(kind: str, root: str, url: str, key: str, bucket: str, timeout: flo
     raise StorageError(f"BACKUP_STORAGE desconocido: {kind!r} (filesystem o supabase)")
 
 
+class _Storages:
+    """One client per storage configuration (its HTTP connections are reused), for the process's
+    life or until the settings it was made from change."""
+
+    name = "backups.storages"
+
+    def __init__(self) -> None:
+        self.clients: dict[tuple, BackupStorage] = {}
+
+    def get(self, *config) -> BackupStorage:
+        client = self.clients.get(config)
+        if client is None:
+            if len(self.clients) >= 4:
+                self.clients.clear()
+            client = self.clients[config] = _make(*config)
+        return client
+
+    def clear(self) -> None:
+        self.clients.clear()
+
+
+storages = register(_Storages())
+
+
 def get_storage(kind: str | None = None) -> BackupStorage:
     """The configured storage (or the one a record was written to)."""
-    return _storage(
+    return storages.get(
         kind or settings.BACKUP_STORAGE,
         settings.BACKUP_ROOT,
         settings.SUPABASE_URL,
@@ -33,4 +57,4 @@ def get_storage(kind: str | None = None) -> BackupStorage:
 
 
 def reset_storage() -> None:
-    _storage.cache_clear()
+    storages.clear()

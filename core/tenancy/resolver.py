@@ -26,6 +26,7 @@ from django_tenants.utils import get_public_schema_name
 
 from core.invalidation import watcher
 from core.models import Domain, Tenant
+from core.process_caches import register
 from core.tenancy.errors import InvalidTenant, TenantInactive, TenantNotFound
 
 HEADER_KEYS = ("HTTP_X_TENANT_ID", "HTTP_X_TENANT")
@@ -42,7 +43,9 @@ _SHARED_SECONDS = 300
 
 
 class _TenantLookups:
-    """This process's lookups, all of one tenants version."""
+    """This process's lookups, all of one tenants version (entries live _PROCESS_SECONDS at most)."""
+
+    name = "tenancy.lookups"
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -53,7 +56,7 @@ class _TenantLookups:
         self.version: int | None = None
 
 
-lookups = _TenantLookups()
+lookups = register(_TenantLookups())
 
 # The platform's own identity in its operators' tokens (the public schema has no tenant row).
 PUBLIC_TENANT = Tenant(

@@ -15,8 +15,24 @@ import threading
 
 from django.db import connection
 
-_cache: dict[str, tuple[tuple, str]] = {}
-_lock = threading.Lock()
+from core.process_caches import register
+
+
+class _TemplateDumps:
+    """The template's dump per base schema, kept while the template's migrations stay the same."""
+
+    name = "tenancy.template_dumps"
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.dumps: dict[str, tuple[tuple, str]] = {}
+
+    def clear(self) -> None:
+        with self.lock:
+            self.dumps.clear()
+
+
+template_dumps = register(_TemplateDumps())
 
 
 def _template_state(base: str) -> tuple:
@@ -30,8 +46,8 @@ def template_sql(base: str) -> str | None:
     from backups.dump import DumpError, dump_schema
 
     state = _template_state(base)
-    with _lock:
-        cached = _cache.get(base)
+    with template_dumps.lock:
+        cached = template_dumps.dumps.get(base)
         if cached and cached[0] == state:
             return cached[1]
         chunks: list[bytes] = []
@@ -40,7 +56,7 @@ def template_sql(base: str) -> str | None:
         except DumpError:
             return None
         sql = b"".join(chunks).decode()
-        _cache[base] = (state, sql)
+        template_dumps.dumps[base] = (state, sql)
         return sql
 
 

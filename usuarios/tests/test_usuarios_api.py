@@ -153,3 +153,18 @@ def test_admin_cannot_deactivate_self_nor_remove_the_last_admin(api, fresh_tenan
         409,
         "last_admin",
     )
+
+
+def test_patching_me_saves_the_whole_user_and_its_update_time(api, make_actor):
+    from django_tenants.utils import schema_context
+
+    from usuarios.models import Usuario
+
+    actor = make_actor("alfa", "usuario")
+    with schema_context("alfa"):
+        before = Usuario.objects.get(pk=actor.user.pk).fecha_actualizacion
+    response = api.patch("/api/usuarios/me/", tenant="alfa", token=actor.token, json={"nombre": "Otra"})
+    assert response.status_code == 200 and response.json()["nombre"] == "Otra"
+    with schema_context("alfa"):
+        after = Usuario.objects.get(pk=actor.user.pk)
+    assert after.nombre == "Otra" and after.fecha_actualizacion > before
