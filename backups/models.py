@@ -19,7 +19,7 @@ class EstadoBackup(models.TextChoices):
 
 class BackupRecord(models.Model):
     file_name = models.CharField(max_length=200)
-    file_path = models.CharField(max_length=400, unique=True)
+    file_path = models.CharField(max_length=400)
     file_size = models.BigIntegerField(default=0)
     backup_type = models.CharField(max_length=20, choices=TipoBackup.choices, default=TipoBackup.MANUAL)
     estado = models.CharField(max_length=20, choices=EstadoBackup.choices, default=EstadoBackup.EN_PROGRESO)
@@ -47,6 +47,7 @@ class BackupRecord(models.Model):
             models.UniqueConstraint(
                 fields=["estado"], condition=models.Q(estado="en_progreso"), name="un_backup_en_progreso"
             ),
+            models.UniqueConstraint(fields=["file_path"], name="backup_file_path_unico"),
         ]
         verbose_name = _("copia de seguridad")
         verbose_name_plural = _("copias de seguridad")

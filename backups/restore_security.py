@@ -6,6 +6,8 @@ Both run inside the restore's transaction, on its raw cursor, with the live sche
 
 from __future__ import annotations
 
+from psycopg2 import sql
+
 from core.invalidation import ALL, watcher
 
 SECURITY_FIELDS = ("activo", "rol", "password", "sesion_version")
@@ -23,18 +25,20 @@ def keep_current_security(cursor, *, old: str, new: str) -> list[dict]:
     """Users in both keep today's active flag, role, password and session version. The same
     person is the same `uid` (a backup older than it: the same id and email). Returns the users
     whose state differed from the backup's, as {id, email}."""
-    same = (
+    same = sql.SQL(
         "n.uid = o.uid"
         if _has_column(cursor, new, "usuarios_usuario", "uid")
         else "n.id = o.id AND n.email = o.email"
     )
     has_version = _has_column(cursor, new, "usuarios_usuario", "sesion_version")
-    fields = [f for f in SECURITY_FIELDS if f != "sesion_version" or has_version]
-    assign = ", ".join(f"{f} = o.{f}" for f in fields)
-    differs = " OR ".join(f"n.{f} IS DISTINCT FROM o.{f}" for f in fields)
+    fields = [sql.Identifier(f) for f in SECURITY_FIELDS if f != "sesion_version" or has_version]
+    assign = sql.SQL(", ").join(sql.SQL("{f} = o.{f}").format(f=f) for f in fields)
+    differs = sql.SQL(" OR ").join(sql.SQL("n.{f} IS DISTINCT FROM o.{f}").format(f=f) for f in fields)
     cursor.execute(
-        f'UPDATE "{new}".usuarios_usuario n SET {assign} FROM "{old}".usuarios_usuario o '
-        f"WHERE {same} AND ({differs}) RETURNING n.id, n.email"
+        sql.SQL(
+            "UPDATE {new}.usuarios_usuario n SET {assign} FROM {old}.usuarios_usuario o "
+            "WHERE {same} AND ({differs}) RETURNING n.id, n.email"
+        ).format(new=sql.Identifier(new), old=sql.Identifier(old), assign=assign, same=same, differs=differs)
     )
     return [{"id": row[0], "email": row[1]} for row in sorted(cursor.fetchall())]
 
@@ -44,18 +48,23 @@ def end_sessions(cursor, *, old: str, new: str) -> int:
     version, which moves here (in this transaction, with the data); the admin panel's sessions
     and the refresh tokens of the restored data are removed or blacklisted as well. Returns how
     many live sessions (unexpired, unrevoked refresh tokens and admin sessions) ended."""
+    old_schema, new_schema = sql.Identifier(old), sql.Identifier(new)
     cursor.execute(
-        f'SELECT (SELECT count(*) FROM "{old}".token_blacklist_outstandingtoken t '
-        f'  WHERE t.expires_at > now() AND NOT EXISTS (SELECT 1 FROM "{old}".token_blacklist_blacklistedtoken b '
-        f"  WHERE b.token_id = t.id)) "
-        f'+ (SELECT count(*) FROM "{old}".django_session WHERE expire_date > now())'
+        sql.SQL(
+            "SELECT (SELECT count(*) FROM {old}.token_blacklist_outstandingtoken t "
+            "  WHERE t.expires_at > now() AND NOT EXISTS (SELECT 1 FROM {old}.token_blacklist_blacklistedtoken b "
+            "  WHERE b.token_id = t.id)) "
+            "+ (SELECT count(*) FROM {old}.django_session WHERE expire_date > now())"
+        ).format(old=old_schema)
     )
     ended = int(cursor.fetchone()[0])
-    cursor.execute(f'DELETE FROM "{new}".django_session')
+    cursor.execute(sql.SQL("DELETE FROM {new}.django_session").format(new=new_schema))
     cursor.execute(
-        f'INSERT INTO "{new}".token_blacklist_blacklistedtoken (token_id, blacklisted_at) '
-        f'SELECT t.id, now() FROM "{new}".token_blacklist_outstandingtoken t '
-        f'WHERE NOT EXISTS (SELECT 1 FROM "{new}".token_blacklist_blacklistedtoken b WHERE b.token_id = t.id)'
+        sql.SQL(
+            "INSERT INTO {new}.token_blacklist_blacklistedtoken (token_id, blacklisted_at) "
+            "SELECT t.id, now() FROM {new}.token_blacklist_outstandingtoken t "
+            "WHERE NOT EXISTS (SELECT 1 FROM {new}.token_blacklist_blacklistedtoken b WHERE b.token_id = t.id)"
+        ).format(new=new_schema)
     )
     cursor.execute(
         "UPDATE public.core_tenant SET sesion_version = sesion_version + 1 WHERE schema_name = %s", [new]

@@ -21,7 +21,7 @@ PASSWORD = "Bench-Clave-Segura-2026"
 
 def _insert_rows(cursor, schema: str, count: int, user_id: int) -> None:
     cursor.execute(
-        f'INSERT INTO "{schema}".tickets_ticket (id, usuario_id, titulo, descripcion, estado, prioridad, '
+        f'INSERT INTO "{schema}".tickets_ticket (id, usuario_id, titulo, descripcion, estado, prioridad, '  # noqa: S608
         "fecha_creacion, fecha_actualizacion) SELECT gen_random_uuid(), %s, 'Ticket ' || g, repeat('x', 120), "
         "'abierto', 'media', now(), now() FROM generate_series(1, %s) g",
         [user_id, count],
@@ -29,11 +29,11 @@ def _insert_rows(cursor, schema: str, count: int, user_id: int) -> None:
 
 
 def backup_vs_raw_dump() -> list[dict[str, str]]:
+    from backups.dump import _connection_env, find_pg_dump
     from django.db import connection
     from django_tenants.utils import schema_context
 
     from backups import services
-    from backups.dump import _connection_env, find_pg_dump
     from usuarios.models import Usuario
 
     with schema_context("bench"):

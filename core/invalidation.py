@@ -28,9 +28,9 @@ from core.process_caches import register
 logger = logging.getLogger(__name__)
 
 ALL = "*"  # the key that covers every entry of a schema (a restore, a re-created tenant)
-MARK = "/* cache-versions */"  # tags the poll's statement (tests that count SQL leave it out)
+MARK = "/* cache-versions */"  # starts every statement below (tests that count SQL leave them out)
 
-_BUMP = f"""{MARK}
+_BUMP = """/* cache-versions */
     INSERT INTO public.core_cacheversion (schema_name, clave, version, updated_at, xid)
     VALUES (%s, %s, nextval('public.core_cacheversion_seq'), now(), pg_current_xact_id())
     ON CONFLICT ON CONSTRAINT cacheversion_clave_unica DO UPDATE
@@ -38,18 +38,18 @@ _BUMP = f"""{MARK}
     RETURNING version
 """
 # one statement, so the rows and the next xmin come from the same snapshot
-_POLL_SINCE = f"""{MARK}
+_POLL_SINCE = """/* cache-versions */
     SELECT NULL, NULL, NULL, pg_snapshot_xmin(pg_current_snapshot())::text
     UNION ALL
     SELECT schema_name, clave, version, NULL FROM public.core_cacheversion WHERE xid >= %s::xid8
 """
-_POLL_ALL = f"""{MARK}
+_POLL_ALL = """/* cache-versions */
     SELECT NULL, NULL, NULL, pg_snapshot_xmin(pg_current_snapshot())::text
     UNION ALL
     SELECT schema_name, clave, version, NULL FROM public.core_cacheversion
     WHERE updated_at > now() - make_interval(secs => %s) OR schema_name = ''
 """
-_PRUNE = f"""{MARK} DELETE FROM public.core_cacheversion
+_PRUNE = """/* cache-versions */ DELETE FROM public.core_cacheversion
     WHERE updated_at < now() - make_interval(secs => %s) AND schema_name <> ''"""
 # The row ('', 'epoch') holds a random number drawn when the database was made: entries written
 # for another database (a test database made again, a staging copy sharing a Redis) are refused.

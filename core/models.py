@@ -15,9 +15,7 @@ class Tenant(TenantMixin):
     fecha_creacion = models.DateTimeField(_("fecha de creación"), auto_now_add=True)
     # Identity of this organisation, never reused: a tenant deleted and created again under the
     # same schema name is another tenant, and its tokens carry this, not only the name.
-    uid = models.UUIDField(
-        _("identificador"), default=uuid.uuid4, db_default=RandomUUID(), unique=True, editable=False
-    )
+    uid = models.UUIDField(_("identificador"), default=uuid.uuid4, db_default=RandomUUID(), editable=False)
     # Bumped to end every session and token of the tenant at once (a restore does).
     sesion_version = models.PositiveIntegerField(
         _("versión de sesiones"), default=1, db_default=1, editable=False
@@ -29,6 +27,7 @@ class Tenant(TenantMixin):
 
     class Meta:
         ordering = ["schema_name"]
+        constraints = [models.UniqueConstraint(fields=["uid"], name="tenant_uid_unico")]
         verbose_name = _("tenant")
         verbose_name_plural = _("tenants")
 

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 
+from core.db import connection
 from core.invalidation import watcher
 
 
@@ -37,23 +38,23 @@ def cached_many(
 ) -> dict[Any, Any]:
     """Several entries in one round trip; `load` gets the ids that missed and returns their data."""
     schema = connection.schema_name
-    known = {ident: watcher.version(schema, key) for ident, key in keys.items()}
-    trusted = {ident: key for ident, key in keys.items() if known[ident] is not None}
-    found = cache.get_many(list(trusted.values())) if trusted else {}
-    result, missing = {}, []
+    known: dict[Any, int] = {}
     for ident, key in keys.items():
-        entry = found.get(key)
-        if ident in trusted and watcher.fresh(entry, known[ident]):
+        version = watcher.version(schema, key)
+        if version is not None:  # untrusted keys are loaded and not stored
+            known[ident] = version
+    found = cache.get_many([keys[i] for i in known]) if known else {}
+    result: dict[Any, Any] = {}
+    missing: list[Any] = []
+    for ident, key in keys.items():
+        entry: Any = found.get(key)
+        if ident in known and watcher.fresh(entry, known[ident]):
             result[ident] = entry["data"]
         else:
             missing.append(ident)
     if missing:
         loaded = load(missing)
-        fill = {
-            keys[i]: {**watcher.stamp(known[i]), "data": d}
-            for i, d in loaded.items()
-            if known.get(i) is not None
-        }
+        fill = {keys[i]: {**watcher.stamp(known[i]), "data": d} for i, d in loaded.items() if i in known}
         if fill:
             cache.set_many(fill, ttl)
         result.update(loaded)

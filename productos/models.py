@@ -7,13 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 class Categoria(models.Model):
     nombre = models.CharField(_("nombre"), max_length=120)
-    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    slug = models.SlugField(_("slug"), max_length=140)
     descripcion = models.TextField(_("descripción"), blank=True)
     activa = models.BooleanField(_("activa"), default=True)
 
     class Meta:
         ordering = ["nombre"]
-        constraints = [models.UniqueConstraint(Lower("nombre"), name="categoria_nombre_unico_ci")]
+        constraints = [
+            models.UniqueConstraint(Lower("nombre"), name="categoria_nombre_unico_ci"),
+            models.UniqueConstraint(fields=["slug"], name="categoria_slug_unico"),
+        ]
         verbose_name = _("categoría")
         verbose_name_plural = _("categorías")
 
@@ -37,9 +40,9 @@ class Proveedor(models.Model):
 
 
 class Producto(models.Model):
-    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    sku = models.CharField(_("SKU"), max_length=64)
     nombre = models.CharField(_("nombre"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=280, unique=True)
+    slug = models.SlugField(_("slug"), max_length=280)
     descripcion = models.TextField(_("descripción"), blank=True)
     precio = models.DecimalField(_("precio"), max_digits=12, decimal_places=2)
     costo = models.DecimalField(_("costo"), max_digits=12, decimal_places=2, null=True, blank=True)
@@ -57,6 +60,8 @@ class Producto(models.Model):
         constraints = [
             # Stored upper-case, so the plain unique index is case-insensitive uniqueness.
             models.CheckConstraint(condition=Q(sku=Upper("sku")), name="producto_sku_mayusculas"),
+            models.UniqueConstraint(fields=["sku"], name="producto_sku_unico"),
+            models.UniqueConstraint(fields=["slug"], name="producto_slug_unico"),
             models.CheckConstraint(condition=Q(precio__gt=0), name="producto_precio_positivo"),
             models.CheckConstraint(
                 condition=Q(costo__isnull=True) | Q(costo__gte=0), name="producto_costo_no_negativo"
@@ -88,7 +93,7 @@ class EstadoPedido(models.TextChoices):
 
 
 class Pedido(models.Model):
-    numero = models.CharField(_("número"), max_length=20, unique=True)
+    numero = models.CharField(_("número"), max_length=20)
     usuario = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pedidos")
     estado = models.CharField(
         _("estado"), max_length=20, choices=EstadoPedido.choices, default=EstadoPedido.PENDIENTE
@@ -105,6 +110,7 @@ class Pedido(models.Model):
         ordering = ["-fecha_creacion", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["usuario", "idempotency_key"], name="pedido_idempotency_unico"),
+            models.UniqueConstraint(fields=["numero"], name="pedido_numero_unico"),
             models.CheckConstraint(condition=Q(total__gte=0), name="pedido_total_no_negativo"),
         ]
         indexes = [models.Index(fields=["usuario", "-fecha_creacion"]), models.Index(fields=["estado"])]

@@ -107,9 +107,12 @@ class Interaccion(models.Model):
 class Notificacion(models.Model):
     """One row per event whose email went out: a re-run task does not send it twice."""
 
-    evento_id = models.UUIDField(unique=True)
+    evento_id = models.UUIDField()
     enviada_en = models.DateTimeField(null=True, blank=True)
     fecha_creacion = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["evento_id"], name="notificacion_evento_unico")]
 
     def __str__(self) -> str:
         return f"{self.evento_id} ({'enviada' if self.enviada_en else 'pendiente'})"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
+from core.db import connection
 from tickets.models import Notificacion, Ticket
 from usuarios.models import STAFF_ROLES, Usuario
 

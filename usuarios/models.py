@@ -45,7 +45,7 @@ class Usuario(AbstractBaseUser):
     """A user of one schema: a tenant's user, or a platform operator in the public schema."""
 
     # Unique and stored lower-case (a CHECK constraint): uniqueness is case-insensitive.
-    email = models.EmailField(_("email"), max_length=254, unique=True)
+    email = models.EmailField(_("email"), max_length=254)
     nombre = models.CharField(_("nombre"), max_length=100)
     apellido = models.CharField(_("apellido"), max_length=100, blank=True)
     rol = models.CharField(_("rol"), max_length=20, choices=Rol.choices, default=Rol.USUARIO)
@@ -54,9 +54,7 @@ class Usuario(AbstractBaseUser):
     fecha_actualizacion = models.DateTimeField(_("fecha de actualización"), auto_now=True)
     # The person's identity in tokens: ids can be handed out again (after a restore rolls the
     # sequence back), this never is.
-    uid = models.UUIDField(
-        _("identificador"), default=uuid.uuid4, db_default=RandomUUID(), unique=True, editable=False
-    )
+    uid = models.UUIDField(_("identificador"), default=uuid.uuid4, db_default=RandomUUID(), editable=False)
     # Bumped by a password change, a deactivation or a logout everywhere: tokens carry the
     # version they were issued under and stop working when it moves.
     sesion_version = models.PositiveIntegerField(
@@ -72,7 +70,9 @@ class Usuario(AbstractBaseUser):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.CheckConstraint(condition=Q(email=Lower("email")), name="usuario_email_minusculas")
+            models.CheckConstraint(condition=Q(email=Lower("email")), name="usuario_email_minusculas"),
+            models.UniqueConstraint(fields=["email"], name="usuario_email_unico"),
+            models.UniqueConstraint(fields=["uid"], name="usuario_uid_unico"),
         ]
         indexes = [models.Index(fields=["rol", "activo"])]
         verbose_name = _("usuario")

@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
 
+from core.versioned_cache import cached_many
 from usuarios.models import Usuario
 
 
@@ -32,8 +33,6 @@ def _load_datos(ids: list[int]) -> dict[int, dict]:
 
 
 def _datos(ids: list[int]) -> dict[int, dict]:
-    from core.versioned_cache import cached_many
-
     unique = list(dict.fromkeys(i for i in ids if i is not None))
     return cached_many({i: usuario_datos_key(i) for i in unique}, ttl=USUARIO_DATOS_TTL, load=_load_datos)
 

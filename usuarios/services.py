@@ -9,9 +9,12 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from core.db import violated_constraint
 from core.errors import ConflictError, InvalidError
+from core.versioned_cache import invalidate
 from usuarios.error_codes import UsuarioErrorCode
 from usuarios.models import Rol, Usuario, UsuarioManager
+from usuarios.selectors import usuario_datos_key
 
 EMAIL_TAKEN = _("Ya existe un usuario con este email.")
 
@@ -29,7 +32,7 @@ def _save_unique(user: Usuario) -> None:
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:
-        if "email" in str(exc):
+        if violated_constraint(exc) == "usuario_email_unico":
             raise InvalidError({"email": [EMAIL_TAKEN]}) from exc
         raise
 
@@ -62,9 +65,6 @@ def usuario_create(
 
 
 def _forget_cached_datos(user: Usuario) -> None:
-    from core.versioned_cache import invalidate
-    from usuarios.selectors import usuario_datos_key
-
     invalidate(usuario_datos_key(user.pk))
 
 

@@ -7,7 +7,7 @@ import tempfile
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
@@ -17,6 +17,7 @@ from backups.models import BackupConfiguration, BackupRecord, EstadoBackup, Tipo
 from backups.services.errors import StorageUnavailable
 from backups.services.locks import mark_stale_records
 from backups.storage import StorageError, get_storage
+from core.db import connection
 from core.errors import ConflictError, NotFoundError
 from core.tenancy.errors import TenantRequired
 from usuarios.models import Usuario
@@ -27,7 +28,7 @@ logger = logging.getLogger(__name__)
 def current_schema() -> str:
     schema = connection.schema_name
     if schema == get_public_schema_name():
-        raise TenantRequired(_("Las copias son de un tenant: envía la cabecera X-Tenant-ID."))
+        raise TenantRequired(message=_("Las copias son de un tenant: envía la cabecera X-Tenant-ID."))
     return schema
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import psycopg2
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
+from psycopg2 import sql
 
 from backups.crypto import DecryptionError
 from backups.models import BackupRecord, TipoBackup
@@ -21,11 +21,13 @@ from backups.restore_security import end_sessions, keep_current_security
 from backups.services.errors import BackupFailed
 from backups.services.records import current_schema
 from backups.services.run import backup_create, backup_fetch_verified
-from backups.sqlexec import execute_dump
+from core.db import connection
 from core.errors import InvalidError
 from core.invalidation import watcher
 from core.models import Tenant
+from core.schema_copy import execute_dump
 from core.tenancy.maintenance import tenant_writes_paused
+from core.tenancy.services import tenant_cache_clear
 from usuarios.models import Usuario
 
 logger = logging.getLogger(__name__)
@@ -46,16 +48,21 @@ def _carry_history(cursor, old: str, new: str) -> None:
     """The backup history and settings describe the backups, not the data: keep today's."""
     for table in KEPT_TABLES:
         cols = [c for c in _columns(cursor, old, table) if c in set(_columns(cursor, new, table))]
-        names = ", ".join(f'"{c}"' for c in cols)
-        cursor.execute(f'DELETE FROM "{new}"."{table}"')
-        cursor.execute(f'INSERT INTO "{new}"."{table}" ({names}) SELECT {names} FROM "{old}"."{table}"')
+        names = sql.SQL(", ").join(sql.Identifier(c) for c in cols)
+        target, source = sql.Identifier(new, table), sql.Identifier(old, table)
+        cursor.execute(sql.SQL("DELETE FROM {}").format(target))
+        cursor.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}").format(target, names, names, source))
         cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('\"{new}\".\"{table}\"', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) "
-            f'FROM "{new}"."{table}"'
+            sql.SQL(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {}"
+            ).format(target),
+            [f'"{new}"."{table}"'],
         )
     cursor.execute(
-        f'UPDATE "{new}".backups_backuprecord SET created_by_id = NULL WHERE created_by_id IS NOT NULL '
-        f'AND created_by_id NOT IN (SELECT id FROM "{new}".usuarios_usuario)'
+        sql.SQL(
+            "UPDATE {new}.backups_backuprecord SET created_by_id = NULL WHERE created_by_id IS NOT NULL "
+            "AND created_by_id NOT IN (SELECT id FROM {new}.usuarios_usuario)"
+        ).format(new=sql.Identifier(new))
     )
 
 
@@ -144,8 +151,6 @@ def backup_restore(
 
 
 def _after_restore(schema: str) -> None:
-    from core.tenancy.services import tenant_cache_clear
-
     # the old connection may hold plans for the replaced tables; its session keeps the write
     # gate, so it must not be closed: DISCARD PLANS forgets them
     with connection.cursor() as cursor:

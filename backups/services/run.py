@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backups.crypto import DecryptionError
-from backups.dump import DumpError, dump_schema
 from backups.error_codes import BackupErrorCode
 from backups.models import BackupRecord, EstadoBackup, TipoBackup
 from backups.pipeline import BackupWriter, sha256_of
@@ -29,6 +28,7 @@ from backups.services.records import (
 )
 from backups.storage import ObjectMissing, StorageError, get_storage
 from core.errors import ConflictError
+from core.schema_copy import DumpError, dump_schema
 from usuarios.models import Usuario
 
 

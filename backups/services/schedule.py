@@ -41,7 +41,7 @@ def backup_is_due(*, now=None) -> bool:
         .exclude(estado=EstadoBackup.FALLIDO)
         .first()
     )
-    if last and now - last.created_at < INTERVALS[config.schedule] - timedelta(minutes=10):
+    if last and now - last.created_at < INTERVALS[Frecuencia(config.schedule)] - timedelta(minutes=10):
         return False
     if config.schedule in (Frecuencia.DAILY, Frecuencia.WEEKLY):
         return timezone.localtime(now).time() >= config.hora

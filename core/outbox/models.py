@@ -7,7 +7,7 @@ class Evento(models.Model):
     """An event written in the same transaction as the change it tells about (transactional
     outbox), delivered to Redis after commit and retried until Redis has taken it."""
 
-    evento_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    evento_id = models.UUIDField(default=uuid.uuid4, editable=False)
     tipo = models.CharField(max_length=60)
     datos = models.JSONField(default=dict)
     fecha_creacion = models.DateTimeField(auto_now_add=True)
@@ -16,6 +16,7 @@ class Evento(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["evento_id"], name="evento_id_unico")]
         indexes = [
             models.Index(
                 fields=["id"], name="evento_pendiente_idx", condition=models.Q(entregado_en__isnull=True)

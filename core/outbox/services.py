@@ -93,7 +93,7 @@ def eventos_entregar_pendientes(*, limite: int = 200) -> int:
             if settings.REDIS_URL:
                 _publish(eventos, schema)
             _start_tasks(eventos)
-        except Exception as exc:  # Redis or the broker is unreachable: keep them pending
+        except Exception as exc:  # noqa: BLE001  Redis or the broker failing in any way: keep them pending
             logger.warning("Could not deliver %d events of %s: %s", len(ids), schema, exc)
             Evento.objects.filter(pk__in=ids).update(intentos=F("intentos") + 1)
             return 0

@@ -5,8 +5,9 @@ public schema (tenants, domains) would be readable from any tenant's admin unles
 and tenant models have no table in the public schema.
 """
 
-from django.db import connection
 from django_tenants.utils import get_public_schema_name
+
+from core.db import connection
 
 
 def _in_public() -> bool:

@@ -7,12 +7,13 @@ version, bumped in the same transaction as the drop.
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from backups.models import TipoBackup
 from backups.services import backup_create
+from core.db import connection
 from core.errors import InvalidError
 from core.invalidation import ALL, watcher
 from core.models import Domain, Tenant, TenantEliminado

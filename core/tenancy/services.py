@@ -7,19 +7,24 @@ import re
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.management import call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
+from core.db import connection
 from core.error_codes import CoreErrorCode
 from core.errors import ConflictError, InvalidError
 from core.invalidation import ALL, watcher
 from core.models import Domain, Tenant
 from core.tenancy.resolver import forget_tenants
+from core.tenancy.template import create_from_template
+from core.versioned_cache import delete_matching
 from usuarios.models import Rol, Usuario, UsuarioManager
+from usuarios.services import usuario_create
 
 SCHEMA_NAME = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 DOMAIN_NAME = re.compile(
@@ -99,11 +104,6 @@ def tenant_template_sync(*, verbosity: int = 0) -> None:
             cursor.execute(f'CREATE SCHEMA "{base}"')
     call_command("migrate_schemas", tenant=True, schema_name=base, interactive=False, verbosity=verbosity)
     connection.set_schema_to_public()
-    # Tenants cloned before constraint names were aligned get them now.
-    for schema in Tenant.objects.exclude(schema_name=get_public_schema_name()).values_list(
-        "schema_name", flat=True
-    ):
-        _align_constraint_names(base, schema)
 
 
 _CONSTRAINTS = """
@@ -120,7 +120,7 @@ def _constraint_names(cursor, schema: str) -> dict[tuple, str]:
     return {(table, kind, definition): name for table, kind, definition, name in cursor.fetchall()}
 
 
-def _align_constraint_names(base: str, schema: str) -> None:
+def align_constraint_names(base: str, schema: str) -> None:
     """Give the clone's constraints the template's names.
 
     django-tenants' clone recreates multi-column unique constraints under names PostgreSQL
@@ -138,13 +138,11 @@ def _align_constraint_names(base: str, schema: str) -> None:
 def _create_schema(schema_name: str) -> None:
     """Copy the migrated template (its dump replayed under the new name; django-tenants' clone
     when no pg_dump is found), or migrate from scratch when there is no template."""
-    from core.tenancy.template import create_from_template
-
     base = settings.TENANT_BASE_SCHEMA
     if schema_exists(base):
         if not create_from_template(base, schema_name):
             CloneSchema().clone_schema(base, schema_name, "DATA")
-            _align_constraint_names(base, schema_name)
+            align_constraint_names(base, schema_name)
     else:
         with connection.cursor() as cursor:
             cursor.execute(f'CREATE SCHEMA "{schema_name}"')
@@ -181,8 +179,6 @@ def tenant_create(*, schema_name: str, nombre: str, dominio: str | None = None, 
 
     _create_schema(name)
     with schema_context(name):
-        from usuarios.services import usuario_create
-
         usuario_create(
             email=admin["email"],
             password=admin["password"],
@@ -201,10 +197,6 @@ def tenant_cache_clear(*, schema_name: str) -> None:
     """Drop every cache entry of this schema from the cache (after commit). What makes old
     entries unusable is the schema's version (`watcher.bump(schema, ALL)`): this only frees the
     memory, and may fail silently while Redis is down."""
-    from django.core.cache import cache
-
-    from core.versioned_cache import delete_matching
-
     with schema_context(schema_name):
         delete_matching(cache, "*")  # the key function scopes the pattern to this schema
 

@@ -16,6 +16,7 @@ import threading
 from django.db import connection
 
 from core.process_caches import register
+from core.schema_copy import DumpError, dump_schema, execute_dump
 
 
 class _TemplateDumps:
@@ -37,14 +38,13 @@ template_dumps = register(_TemplateDumps())
 
 def _template_state(base: str) -> tuple:
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT count(*), max(id) FROM "{base}".django_migrations')
+        # the template's name comes from settings, never from a request
+        cursor.execute(f'SELECT count(*), max(id) FROM "{base}".django_migrations')  # noqa: S608
         return tuple(cursor.fetchone())
 
 
 def template_sql(base: str) -> str | None:
     """The template's dump (None when no usable pg_dump is found)."""
-    from backups.dump import DumpError, dump_schema
-
     state = _template_state(base)
     with template_dumps.lock:
         cached = template_dumps.dumps.get(base)
@@ -62,8 +62,6 @@ def template_sql(base: str) -> str | None:
 
 def create_from_template(base: str, schema: str) -> bool:
     """Create `schema` as a copy of `base` in the current transaction. False if it cannot."""
-    from backups.sqlexec import execute_dump
-
     sql = template_sql(base)
     if sql is None:
         return False

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 
-import usuarios.services
+import core.tenancy.services
 from core.models import Domain, Tenant
 from core.tenancy.services import tenant_create
 from core.testing.factories import PASSWORD
@@ -33,7 +33,7 @@ def test_a_failure_after_the_schema_is_made_leaves_no_trace(monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("disk full while creating the admin")
 
-    monkeypatch.setattr(usuarios.services, "usuario_create", broken)
+    monkeypatch.setattr(core.tenancy.services, "usuario_create", broken)
     with pytest.raises(RuntimeError):
         tenant_create(
             schema_name=schema, nombre="X", dominio=f"{schema.replace('_', '-')}.test", admin=_admin(schema)

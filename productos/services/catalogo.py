@@ -9,6 +9,7 @@ from django.db.models import ProtectedError
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from core.db import violated_constraint
 from core.errors import ConflictError, InvalidError
 from productos.error_codes import ProductoErrorCode
 from productos.models import Categoria, Producto, Proveedor
@@ -36,9 +37,10 @@ def _save(instance, *, constraint_errors: dict[str, tuple[str, object]]) -> None
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:
-        for marker, (field, message) in constraint_errors.items():
-            if marker in str(exc):
-                raise InvalidError({field: [message]}) from exc
+        known = constraint_errors.get(violated_constraint(exc) or "")
+        if known is not None:
+            field, message = known
+            raise InvalidError({field: [message]}) from exc
         raise
 
 
@@ -147,7 +149,7 @@ def producto_create(
         activo=activo,
     )
     producto.slug = _product_slug(producto.nombre, sku)
-    _save(producto, constraint_errors={"productos_producto_sku_key": ("sku", SKU_TAKEN)})
+    _save(producto, constraint_errors={"producto_sku_unico": ("sku", SKU_TAKEN)})
     return producto
 
 
@@ -160,7 +162,7 @@ def producto_update(*, producto: Producto, **fields) -> Producto:
         setattr(producto, field, value)
     if {"sku", "nombre"} & set(fields):
         producto.slug = _product_slug(producto.nombre, producto.sku, exclude_pk=producto.pk)
-    _save(producto, constraint_errors={"productos_producto_sku_key": ("sku", SKU_TAKEN)})
+    _save(producto, constraint_errors={"producto_sku_unico": ("sku", SKU_TAKEN)})
     return producto
 
 

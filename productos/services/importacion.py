@@ -77,7 +77,8 @@ def _decimal(row: dict, name: str, *, required: bool, minimum: Decimal, strict: 
         raise ValueError("no es un número") from exc
     if not value.is_finite() or (value <= minimum if strict else value < minimum):
         raise ValueError(f"debe ser {'mayor' if strict else 'mayor o igual'} que {minimum}")
-    if value.as_tuple().exponent < -2 or abs(value) >= Decimal("1e10"):
+    exponent = value.as_tuple().exponent  # an int for a finite number
+    if (isinstance(exponent, int) and exponent < -2) or abs(value) >= Decimal("1e10"):
         raise ValueError("máximo 10 dígitos enteros y 2 decimales")
     return value
 
@@ -147,7 +148,7 @@ def _upsert_explicit(model, rows: list[dict], fields: list[str]) -> int:
     return len(rows)
 
 
-def _by_name(model, names: set[str], extra: dict | None = None) -> tuple[dict[str, object], int]:
+def _by_name(model, names: set[str], extra: dict[str, str]) -> tuple[dict[str, object], int]:
     """{lower(name): instance} for these names, creating the missing ones."""
     found = {o.nombre.lower(): o for o in model.objects.all() if o.nombre.lower() in names}
     created = 0
@@ -208,7 +209,7 @@ def _import(rows, explicit, result: ImportResult, progress) -> None:
     valid: dict[str, tuple[int, dict]] = {}
     for line, row in rows:
         cleaned, errors = validate_row(row)
-        if errors:
+        if errors or cleaned is None:
             result.failed.append((line, errors))
         elif cleaned["sku"] in valid:
             result.failed.append((line, {"sku": f"repetido (línea {valid[cleaned['sku']][0]})"}))

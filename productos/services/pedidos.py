@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext_lazy as _
 
+from core.db import violated_constraint
 from core.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError, UnprocessableError
 from productos.error_codes import ProductoErrorCode
 from productos.models import EstadoPedido, ItemPedido, Pago, Pedido, Producto, Reembolso
@@ -87,7 +88,7 @@ def pedido_create(
         ), True
     except IntegrityError as exc:
         # The same key raced in from a concurrent retry: that one won, return its order.
-        if idempotency_key and "pedido_idempotency_unico" in str(exc):
+        if idempotency_key and violated_constraint(exc) == "pedido_idempotency_unico":
             replay = _replayed_pedido(actor=actor, key=idempotency_key, fingerprint=fingerprint)
             if replay is not None:
                 return replay, False
@@ -193,7 +194,7 @@ def pedido_change_estado(*, pedido_id, actor: Usuario, estado: str) -> Pedido:
     if not actor.es_staff:
         raise ForbiddenError()
     pedido = pedido_for_actor(pedido_id=pedido_id, actor=actor, lock=True)
-    if ESTADO_SIGUIENTE.get(pedido.estado) != estado:
+    if ESTADO_SIGUIENTE.get(EstadoPedido(pedido.estado)) != estado:
         raise ConflictError(
             _("No se puede pasar de «%(de)s» a «%(a)s».") % {"de": pedido.estado, "a": estado},
             code=ProductoErrorCode.INVALID_TRANSITION,
@@ -226,7 +227,7 @@ def pago_create(
         return _pago_create(**request)
     except IntegrityError as exc:
         # The same key raced in from a concurrent retry: this time the first one is found.
-        if idempotency_key and "pago_idempotency_unico" in str(exc):
+        if idempotency_key and violated_constraint(exc) == "pago_idempotency_unico":
             return _pago_create(**request)
         raise
 

@@ -83,7 +83,7 @@ def test_duplicate_category_name_in_any_case_is_400(shop, soporte_a, categoria):
 
 
 @pytest.mark.parametrize(
-    "extra,field",
+    ("extra", "field"),
     [
         ({"precio": "0"}, "precio"),
         ({"precio": "-3"}, "precio"),
@@ -181,7 +181,7 @@ def test_another_tenants_ids_reveal_nothing(shop, shop_for, admin_b, usuario_a):
 
 
 @pytest.mark.parametrize(
-    "body,field",
+    ("body", "field"),
     [
         ({"nombre": ""}, "nombre"),
         ({"nombre": "P", "email": "no-es-email"}, "email"),

@@ -124,7 +124,7 @@ def test_payment_replay_is_idempotent(shop, usuario_a):
 
 
 @pytest.mark.parametrize(
-    "body,field",
+    ("body", "field"),
     [
         ({"monto": "0", "metodo": "tarjeta"}, "monto"),
         ({"monto": "-5", "metodo": "tarjeta"}, "monto"),

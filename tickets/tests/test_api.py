@@ -47,7 +47,7 @@ def test_a_user_cannot_open_tickets_for_others(desk, usuario_a, soporte_a):
 
 
 @pytest.mark.parametrize(
-    "body,field",
+    ("body", "field"),
     [
         ({"titulo": ""}, "titulo"),
         ({"titulo": "   "}, "titulo"),
@@ -148,7 +148,7 @@ def test_owner_edits_while_open_and_staff_always(desk, usuario_a, soporte_a, mak
 
 
 @pytest.mark.parametrize(
-    "body,field",
+    ("body", "field"),
     [
         ({"estado": "cerrado"}, "estado"),
         ({"asignado_a": 1}, "asignado_a"),
@@ -164,7 +164,7 @@ def test_patch_bad_input(desk, soporte_a, body, field):
 ALL_STATES = [s.value for s in Estado]
 
 
-@pytest.mark.parametrize("origen,destino", list(itertools.product(ALL_STATES, ALL_STATES)))
+@pytest.mark.parametrize(("origen", "destino"), list(itertools.product(ALL_STATES, ALL_STATES)))
 def test_transition_table_for_staff(desk, soporte_a, origen, destino):
     ticket = desk.new(soporte_a)
     path = {"abierto": [], "en_proceso": ["en_proceso"], "resuelto": ["resuelto"], "cerrado": ["cerrado"]}[
@@ -306,7 +306,7 @@ def test_comment_rules(desk, usuario_a, soporte_a, make_actor):
 
 
 @pytest.mark.parametrize(
-    "body,field",
+    ("body", "field"),
     [
         ({"ticket_id": "nope", "tipo": "comentario", "contenido": "x"}, "ticket_id"),
         ({"tipo": "comentario", "contenido": "x"}, "ticket_id"),

@@ -99,10 +99,16 @@ def test_nothing_is_published_before_commit_nor_for_a_rollback(subscriber):
             kept = ticket_create(actor=user, titulo="se queda")
             assert _for_ticket(subscriber.messages(wait=0.5), kept.pk) == []  # not yet committed
         assert len(_for_ticket(subscriber.messages(), kept.pk)) == 1
-        with pytest.raises(RuntimeError):
+        lost = None
+
+        def create_then_fail():
+            nonlocal lost
             with transaction.atomic():
                 lost = ticket_create(actor=user, titulo="se pierde")
                 raise RuntimeError("rollback")
+
+        with pytest.raises(RuntimeError, match="rollback"):
+            create_then_fail()
         assert _for_ticket(subscriber.messages(wait=0.5), lost.pk) == []
         assert not Evento.objects.filter(datos__ticket_id=str(lost.pk)).exists()
 

@@ -22,7 +22,7 @@ def test_me_patch_updates_own_profile(api, usuario_a):
     assert response.json()["nombre"] == "Lucía"
 
 
-@pytest.mark.parametrize("field,value", [("rol", "admin"), ("activo", False)])
+@pytest.mark.parametrize(("field", "value"), [("rol", "admin"), ("activo", False)])
 def test_me_cannot_change_own_role_or_state(api, usuario_a, field, value):
     body = assert_error(api.patch(ME, tenant="alfa", token=usuario_a.token, json={field: value}), 400)
     assert field in body["details"]

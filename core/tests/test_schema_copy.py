@@ -5,7 +5,7 @@ import uuid
 import pytest
 from django.db import connection, transaction
 
-from backups.sqlexec import execute_dump
+from core.schema_copy import execute_dump
 
 
 class _Rollback(Exception):
@@ -71,5 +71,5 @@ def test_a_truncated_statement_is_an_error_not_a_silent_end(scratch):
 
 def test_an_unterminated_dollar_quote_is_an_error(scratch):
     _schema, cursor = scratch
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="incompleta"):
         execute_dump(cursor, _bytes("CREATE FUNCTION f() RETURNS int AS $$\nSELECT 1;\n"))
