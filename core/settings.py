@@ -93,7 +93,7 @@ TENANT_MAINTENANCE_RETRY_AFTER = env.int("TENANT_MAINTENANCE_RETRY_AFTER", defau
 TENANT_MAINTENANCE_WAIT_SECONDS = env.float("TENANT_MAINTENANCE_WAIT_SECONDS", default=30.0)
 
 ROOT_URLCONF = "core.urls"
-PUBLIC_SCHEMA_URLCONF = "core.urls_public"
+PUBLIC_SCHEMA_URLCONF = "core.urls.public"
 WSGI_APPLICATION = "core.wsgi.application"
 AUTH_USER_MODEL = "usuarios.Usuario"
 

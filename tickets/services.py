@@ -63,7 +63,12 @@ def ticket_create(
             raise ForbiddenError(_("Solo el equipo puede abrir tickets para otros usuarios."))
         owner = _tenant_user(user_id=usuario_id, field="usuario_id")
     ticket = Ticket.objects.create(usuario=owner, titulo=titulo, descripcion=descripcion, prioridad=prioridad)
-    evento_registrar(tipo="ticket_creado", datos={"ticket_id": str(ticket.pk)})
+    evento_registrar(
+        tipo="ticket_creado",
+        datos={"ticket_id": str(ticket.pk)},
+        trabajo="notificar_ticket_creado",  # the batch consumers' job type (integration contract)
+        tarea="tickets.tasks.notificar_ticket_creado",
+    )
     return ticket
 
 

@@ -10,6 +10,10 @@ class Evento(models.Model):
     evento_id = models.UUIDField(default=uuid.uuid4, editable=False)
     tipo = models.CharField(max_length=60)
     datos = models.JSONField(default=dict)
+    # what the event starts, as its writer said: a job type for the batch queue (integration
+    # contract) and a Celery task (its dotted path); the outbox knows no app
+    trabajo = models.CharField(max_length=60, blank=True, default="")
+    tarea = models.CharField(max_length=200, blank=True, default="")
     fecha_creacion = models.DateTimeField(auto_now_add=True)
     entregado_en = models.DateTimeField(null=True, blank=True)
     intentos = models.PositiveIntegerField(default=0)

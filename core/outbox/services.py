@@ -23,15 +23,13 @@ from core.outbox.models import Evento
 
 logger = logging.getLogger(__name__)
 
-# Events that also go to the batch queue, with the job type the consumer expects.
-QUEUE_JOBS = {"ticket_creado": "notificar_ticket_creado"}
-# Events that start one of our Celery tasks: task(evento_id=..., **datos).
-TASKS = {"ticket_creado": "tickets.tasks.notificar_ticket_creado"}
 
+def evento_registrar(*, tipo: str, datos: dict, trabajo: str = "", tarea: str = "") -> Evento:
+    """Record an event in the current transaction; it is delivered only if that commits.
 
-def evento_registrar(*, tipo: str, datos: dict) -> Evento:
-    """Record an event in the current transaction; it is delivered only if that commits."""
-    evento = Evento.objects.create(tipo=tipo, datos=datos)
+    `trabajo`: also push it to the batch queue as a job of this type. `tarea`: also start this
+    Celery task (its dotted path) as task(evento_id=..., **datos)."""
+    evento = Evento.objects.create(tipo=tipo, datos=datos, trabajo=trabajo, tarea=tarea)
     transaction.on_commit(_entregar_tras_commit)
     return evento
 
@@ -50,8 +48,7 @@ def _messages(evento: Evento, schema: str) -> tuple[str | None, str]:
         "timestamp": evento.fecha_creacion.isoformat(),
     }
     channel = json.dumps({"evento": evento.tipo, **evento.datos, **base})
-    job = QUEUE_JOBS.get(evento.tipo)
-    queued = json.dumps({"tipo": job, **evento.datos, **base}) if job else None
+    queued = json.dumps({"tipo": evento.trabajo, **evento.datos, **base}) if evento.trabajo else None
     return queued, channel
 
 
@@ -73,8 +70,8 @@ def _publish(eventos: list[Evento], schema: str) -> None:
 
 def _start_tasks(eventos: list[Evento]) -> None:
     for evento in eventos:
-        if evento.tipo in TASKS:
-            import_string(TASKS[evento.tipo]).delay(evento_id=str(evento.evento_id), **evento.datos)
+        if evento.tarea:
+            import_string(evento.tarea).delay(evento_id=str(evento.evento_id), **evento.datos)
 
 
 def eventos_entregar_pendientes(*, limite: int = 200) -> int:

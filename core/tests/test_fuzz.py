@@ -50,7 +50,7 @@ def _api_schema() -> dict:
     """The same document /api/schema/ serves, generated here (no server needed at collection)."""
     from drf_spectacular.generators import SchemaGenerator
 
-    from core.urls_common import SCHEMA_URLCONFS
+    from core.urls.common import SCHEMA_URLCONFS
 
     patterns = [p for name in SCHEMA_URLCONFS for p in import_module(name).urlpatterns]
     return SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.urls import path, re_path
 
 from core.api.views import api_not_found, tenant_required
-from core.urls_common import urlpatterns as common
-from core.urls_public_api import urlpatterns as public_api
+from core.urls.common import urlpatterns as common
+from core.urls.public_api import urlpatterns as public_api
 
 handler400 = "core.api.views.bad_request"
 handler403 = "core.api.views.permission_denied"

@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 # One document for the whole API: the platform operations and the tenant operations.
-SCHEMA_URLCONFS = ["core.urls_public_api", "core.urls_tenant_api"]
+SCHEMA_URLCONFS = ["core.urls.public_api", "core.urls.tenant_api"]
 schema_view = SpectacularAPIView.as_view(urlconf=SCHEMA_URLCONFS)
 
 urlpatterns = [

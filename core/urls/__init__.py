@@ -1,11 +1,12 @@
-"""URLs of a tenant's schema (chosen by the tenant middleware)."""
+"""URLs of a tenant's schema (chosen by the tenant middleware). The package holds them all: `public`
+(the public schema's), `common` (both), `tenant_api` and `public_api` (the API of each)."""
 
 from django.contrib import admin
 from django.urls import path, re_path
 
 from core.api.views import api_not_found
-from core.urls_common import urlpatterns as common
-from core.urls_tenant_api import urlpatterns as tenant_api
+from core.urls.common import urlpatterns as common
+from core.urls.tenant_api import urlpatterns as tenant_api
 
 handler400 = "core.api.views.bad_request"
 handler403 = "core.api.views.permission_denied"
