@@ -3,6 +3,12 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+# Errors outside DRF views, in the API's envelope under /api/ (both schemas' URLs take these).
+handler400 = "core.api.views.bad_request"
+handler403 = "core.api.views.permission_denied"
+handler404 = "core.api.views.page_not_found"
+handler500 = "core.api.views.server_error"
+
 # One document for the whole API: the platform operations and the tenant operations.
 SCHEMA_URLCONFS = ["core.urls.public_api", "core.urls.tenant_api"]
 schema_view = SpectacularAPIView.as_view(urlconf=SCHEMA_URLCONFS)

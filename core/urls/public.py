@@ -4,13 +4,9 @@ from django.contrib import admin
 from django.urls import path, re_path
 
 from core.api.views import api_not_found, tenant_required
+from core.urls.common import handler400, handler403, handler404, handler500  # noqa: F401
 from core.urls.common import urlpatterns as common
 from core.urls.public_api import urlpatterns as public_api
-
-handler400 = "core.api.views.bad_request"
-handler403 = "core.api.views.permission_denied"
-handler404 = "core.api.views.page_not_found"
-handler500 = "core.api.views.server_error"
 
 urlpatterns = [
     *common,
