@@ -57,6 +57,8 @@ SHARED_APPS = [
     # Before django_tenants: the first app wins a command name, and core's `migrate` (which
     # also keeps the tenant template schema migrated) must win over django-tenants' own.
     "core",
+    # tenancy's commands and admin (its models are core's)
+    "core.tenancy",
     "django_tenants",
     *_PER_SCHEMA_APPS,
     "django.contrib.staticfiles",
