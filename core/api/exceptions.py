@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -16,7 +16,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import set_rollback
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
-from core.api.envelope import error_body
+from core.api.envelope import error_body, error_response
 from core.db import violated_constraint
 from core.error_codes import CoreErrorCode
 from core.errors import (
@@ -65,11 +65,29 @@ class _Answer(exceptions.APIException):
         self.wait = wait
 
 
+def _retry_after(exc: DomainError) -> int | None:
+    """Seconds a client should wait before trying again, for the refusals that have one."""
+    return settings.TENANT_MAINTENANCE_RETRY_AFTER if exc.code == CoreErrorCode.TENANT_MAINTENANCE else None
+
+
 def _from_domain(exc: DomainError) -> _Answer:
-    wait = settings.TENANT_MAINTENANCE_RETRY_AFTER if exc.code == CoreErrorCode.TENANT_MAINTENANCE else None
     return _Answer(
-        status_code=status_for(exc), code=exc.code, message=exc.message, details=exc.details, wait=wait
+        status_code=status_for(exc),
+        code=exc.code,
+        message=exc.message,
+        details=exc.details,
+        wait=_retry_after(exc),
     )
+
+
+def domain_error_response(exc: DomainError) -> JsonResponse:
+    """A domain error answered outside DRF (middleware, plain views), in the same envelope and
+    with the same status and headers as from a view."""
+    response = error_response(status=status_for(exc), code=exc.code, message=exc.message, details=exc.details)
+    wait = _retry_after(exc)
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 # DRF exception class -> (stable code, message used instead of DRF's detail or None to keep it)

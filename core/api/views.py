@@ -9,7 +9,7 @@ from django.views import csrf, defaults
 from django.views.decorators.csrf import csrf_exempt
 
 from core.api.envelope import error_response
-from core.api.exceptions import status_for
+from core.api.exceptions import domain_error_response
 from core.error_codes import CoreErrorCode
 from core.tenancy.errors import TenantRequired
 
@@ -25,8 +25,7 @@ def api_not_found(request, *args, **kwargs):
 
 @csrf_exempt
 def tenant_required(request, *args, **kwargs):
-    refusal = TenantRequired()
-    return error_response(status=status_for(refusal), code=refusal.code, message=refusal.message)
+    return domain_error_response(TenantRequired())
 
 
 def page_not_found(request, exception=None):

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 
 from core.api.envelope import error_response
-from core.api.exceptions import status_for
+from core.api.exceptions import domain_error_response
 from core.error_codes import CoreErrorCode
+from core.errors import UnavailableError
 from core.tenancy.errors import TENANT_ERRORS
 from core.tenancy.maintenance import TenantMaintenance, write_enter, write_leave
 from core.tenancy.resolver import resolve_tenant
@@ -17,21 +18,6 @@ from core.tenancy.resolver import resolve_tenant
 logger = logging.getLogger(__name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-
-
-def _unavailable():
-    return error_response(
-        status=503,
-        code=CoreErrorCode.SERVICE_UNAVAILABLE,
-        message=_("El servicio no está disponible en este momento. Inténtalo de nuevo."),
-    )
-
-
-def maintenance_response():
-    refusal = TenantMaintenance()
-    response = error_response(status=status_for(refusal), code=refusal.code, message=refusal.message)
-    response["Retry-After"] = str(settings.TENANT_MAINTENANCE_RETRY_AFTER)
-    return response
 
 
 class TenantMiddleware:
@@ -46,7 +32,7 @@ class TenantMiddleware:
         try:
             tenant = resolve_tenant(request)
         except TENANT_ERRORS as exc:
-            return error_response(status=status_for(exc), code=exc.code, message=exc.message)
+            return domain_error_response(exc)
         except DisallowedHost:
             return error_response(
                 status=400,
@@ -56,7 +42,7 @@ class TenantMiddleware:
         except DatabaseError:
             logger.exception("Tenant lookup failed")
             connection.close_if_unusable_or_obsolete()
-            return _unavailable()
+            return domain_error_response(UnavailableError())
 
         request.tenant = tenant
         if tenant.schema_name == get_public_schema_name():
@@ -83,10 +69,10 @@ class TenantMiddleware:
             return None  # the maintenance operation itself
         try:
             if not write_enter(tenant_id=tenant.pk):
-                return maintenance_response()
+                return domain_error_response(TenantMaintenance())
         except DatabaseError:
             logger.exception("Tenant write gate failed")
             connection.close_if_unusable_or_obsolete()
-            return _unavailable()
+            return domain_error_response(UnavailableError())
         request._write_gate = tenant.pk
         return None
