@@ -8,7 +8,7 @@ WORKERS ?= 2
 # off) when the environment has none, then runs the command. Settings themselves read the environment only.
 LOCAL := $(BIN)/python -m core.local_services
 
-.PHONY: run serve test lint format check-migrations bench install worker fuzz
+.PHONY: run serve test lint format check-migrations bench bench-tenants install worker fuzz
 
 install: $(VENV)/.installed
 
@@ -76,3 +76,8 @@ bench: install
 		(apt-get install -y -q wrk || (apt-get update -q && apt-get install -y -q wrk)) >/dev/null 2>&1; } || \
 		echo "wrk not found: the load comes from Python clients"
 	$(LOCAL) $(BIN)/python -m bench
+
+# Tenants at scale: 10,000 tenants against 10 (BENCH_TENANTS to change it); about an hour, most
+# of it building the tenants. Run it in the background: `make bench-tenants > bench-tenants.log &`.
+bench-tenants: install
+	BENCH_TENANTS=$${BENCH_TENANTS:-10000} $(LOCAL) $(BIN)/python -m bench.tenants

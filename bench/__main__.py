@@ -6,7 +6,7 @@ import sys
 import time
 import warnings
 
-from bench import backups, foundation, mixed, productos, scale, tickets
+from bench import backups, foundation, mixed, productos, scale, tenants, tickets
 from bench.harness import bench_database_url, table
 
 # in this order; BENCH_ONLY=mixed,tickets runs some of them
@@ -17,6 +17,8 @@ SECTIONS = {
     "productos": productos,
     "backups": backups,
     "mixed": mixed,
+    # its own two databases (10 tenants and BENCH_TENANTS): migrate, backup, restore, creation at scale
+    "tenants": tenants,
 }
 
 

@@ -29,11 +29,11 @@ def _insert_rows(cursor, schema: str, count: int, user_id: int) -> None:
 
 
 def backup_vs_raw_dump() -> list[dict[str, str]]:
-    from backups.dump import _connection_env, find_pg_dump
     from django.db import connection
     from django_tenants.utils import schema_context
 
     from backups import services
+    from core.schema_copy import _connection_env, find_pg_dump
     from usuarios.models import Usuario
 
     with schema_context("bench"):

@@ -2,9 +2,24 @@ from django.db import models
 from django.db.models.functions import Now
 
 # the tenancy models live with tenancy; imported here so that Django registers them in `core`
-from core.tenancy.models import Domain, Tenant, TenantEliminado
+from core.tenancy.models import (
+    AgendaTenant,
+    Domain,
+    EsquemaPlantilla,
+    MigracionTenant,
+    Tenant,
+    TenantEliminado,
+)
 
-__all__ = ["CacheVersion", "Domain", "Tenant", "TenantEliminado"]
+__all__ = [
+    "AgendaTenant",
+    "CacheVersion",
+    "Domain",
+    "EsquemaPlantilla",
+    "MigracionTenant",
+    "Tenant",
+    "TenantEliminado",
+]
 
 
 class CacheVersion(models.Model):

@@ -86,9 +86,9 @@ def _connection_env() -> tuple[list[str], dict[str, str]]:
     return [*flags, "--dbname", db["NAME"]], {**os.environ, "PGCONNECT_TIMEOUT": "10", **(env or {})}
 
 
-def dump_schema(schema: str, write) -> None:
+def dump_schema(schema: str, write, *, section: str | None = None) -> None:
     """Stream a plain-SQL dump of `schema` into `write(bytes)`: one consistent snapshot, only that
-    schema, no owners or privileges."""
+    schema, no owners or privileges (only one of pg_dump's sections, if given)."""
     binary = find_pg_dump()
     conn_args, env = _connection_env()
     command = [
@@ -100,6 +100,7 @@ def dump_schema(schema: str, write) -> None:
         "--format",
         "plain",
         "--no-password",
+        *([f"--section={section}"] if section else []),
         *conn_args,
     ]
     with (

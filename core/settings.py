@@ -93,6 +93,12 @@ TENANT_LIMIT_SET_CALLS = True
 # this long for the writes in flight to finish.
 TENANT_MAINTENANCE_RETRY_AFTER = env.int("TENANT_MAINTENANCE_RETRY_AFTER", default=5)
 TENANT_MAINTENANCE_WAIT_SECONDS = env.float("TENANT_MAINTENANCE_WAIT_SECONDS", default=30.0)
+# `migrate` brings tenants up to date with this many processes at once; each tenant waits this
+# long for its writes in flight, and its DDL this long behind a running query, before it is
+# recorded as failed (and retried by the next run).
+MIGRATE_WORKERS = env.int("MIGRATE_WORKERS", default=2)
+MIGRATE_TENANT_WAIT_SECONDS = env.float("MIGRATE_TENANT_WAIT_SECONDS", default=30.0)
+MIGRATE_LOCK_TIMEOUT = env.str("MIGRATE_LOCK_TIMEOUT", default="10s")
 
 ROOT_URLCONF = "core.urls"
 PUBLIC_SCHEMA_URLCONF = "core.urls.public"
@@ -143,8 +149,11 @@ _db = environ.Env.db_url_config(DATABASE_URL)
 # A socket directory given as ?host=/path belongs in HOST (pg_dump and psycopg2 both read it).
 if "host" in _db.get("OPTIONS", {}):
     _db["HOST"] = _db["OPTIONS"].pop("host")
-_db["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend, closing a connection once it has served DB_MAX_SCHEMAS_PER_CONNECTION
+# schemas (each costs the PostgreSQL backend memory it never gives back)
+_db["ENGINE"] = "core.db_backend"
 _db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+DB_MAX_SCHEMAS_PER_CONNECTION = env.int("DB_MAX_SCHEMAS_PER_CONNECTION", default=100)
 _db["CONN_HEALTH_CHECKS"] = True
 _db.setdefault("OPTIONS", {})["connect_timeout"] = env.int("DB_CONNECT_TIMEOUT", default=5)
 DATABASES = {"default": _db}
@@ -223,6 +232,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # A request must not hang on a broker that is down: the outbox retries later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Each sweep run looks at this many tenants at most (those due first); the next run takes the rest.
+OUTBOX_SWEEP_TENANTS = env.int("OUTBOX_SWEEP_TENANTS", default=1000)
+BACKUP_SWEEP_TENANTS = env.int("BACKUP_SWEEP_TENANTS", default=500)
 CELERY_BEAT_SCHEDULE = {
     "entregar-eventos": {
         "task": "outbox.entregar_eventos",
@@ -256,6 +268,9 @@ BACKUP_STORAGE = env.str("BACKUP_STORAGE", default="filesystem")  # filesystem |
 BACKUP_ROOT = env.str("BACKUP_ROOT", default=str(DATA_DIR / "backups"))
 BACKUP_TMP_DIR = env.str("BACKUP_TMP_DIR", default="") or None  # temporary files (default: the system's)
 BACKUP_PG_DUMP = env.str("BACKUP_PG_DUMP", default="")  # path to pg_dump; else PATH, else the embedded one
+# snapshot: the template's stored definition around the tenant's rows (COPY in one snapshot),
+# costing what the tenant costs; pg_dump: pg_dump itself (it reads every schema's catalog).
+BACKUP_DUMP = env.str("BACKUP_DUMP", default="snapshot")
 BACKUP_COMPRESSION = env.bool("BACKUP_COMPRESSION", default=True)
 # gzip level: 1 keeps a backup close to pg_dump's own speed; 6-9 trade speed for size.
 BACKUP_COMPRESSION_LEVEL = env.int("BACKUP_COMPRESSION_LEVEL", default=1)

@@ -15,7 +15,14 @@ from backups.services.records import (
 )
 from backups.services.restore import backup_restore
 from backups.services.run import backup_create, backup_fetch_verified, backup_run
-from backups.services.schedule import INTERVALS, backup_automatic, backup_configuration_update, backup_is_due
+from backups.services.schedule import (
+    AGENDA,
+    INTERVALS,
+    backup_automatic,
+    backup_configuration_update,
+    backup_is_due,
+    backup_next_check,
+)
 
 __all__ = [
     "INTERVALS",
@@ -24,6 +31,7 @@ __all__ = [
     "ChecksumMismatch",
     "StorageUnavailable",
     "backup_apply_retention",
+    "AGENDA",
     "backup_automatic",
     "backup_configuration",
     "backup_configuration_update",
@@ -31,6 +39,7 @@ __all__ = [
     "backup_delete",
     "backup_fetch_verified",
     "backup_is_due",
+    "backup_next_check",
     "backup_restore",
     "backup_run",
     "lock_id",

@@ -20,6 +20,8 @@ from backups.storage import StorageError, get_storage
 from core.db import connection
 from core.errors import ConflictError, NotFoundError
 from core.tenancy.errors import TenantRequired
+from core.tenancy.levels import schema_level
+from core.tenancy.template import definition_for_level
 from usuarios.models import Usuario
 
 logger = logging.getLogger(__name__)
@@ -71,7 +73,17 @@ def new_record(*, schema: str, backup_type: str, actor: Usuario | None) -> Backu
 
 
 def schema_size(schema: str) -> int:
+    """The tenant's tables with their indexes and TOAST, found by name (the template's list at
+    the tenant's level) rather than by scanning pg_class, which holds every tenant's relations."""
     with connection.cursor() as cursor:
+        definition = definition_for_level(schema_level(cursor, schema))
+        if definition is not None:
+            cursor.execute(
+                "SELECT COALESCE(SUM(pg_total_relation_size(to_regclass(format('%%I.%%I', %s::text, t)))), 0) "
+                "FROM unnest(%s::text[]) t",
+                [schema, list(definition.tablas)],
+            )
+            return int(cursor.fetchone()[0])
         cursor.execute(
             "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind IN ('r', 'm')",

@@ -26,8 +26,9 @@ from core.errors import InvalidError
 from core.invalidation import watcher
 from core.models import Tenant
 from core.schema_copy import execute_dump
+from core.tenancy.levels import schema_level
 from core.tenancy.maintenance import tenant_writes_paused
-from core.tenancy.services import tenant_cache_clear
+from core.tenancy.services import tenant_cache_clear, tenant_migration_record
 from usuarios.models import Usuario
 
 logger = logging.getLogger(__name__)
@@ -155,7 +156,12 @@ def _after_restore(schema: str) -> None:
     # gate, so it must not be closed: DISCARD PLANS forgets them
     with connection.cursor() as cursor:
         cursor.execute("DISCARD PLANS")
+    # a backup from an older release is brought up to date, and its level recorded
     call_command("migrate_schemas", tenant=True, schema_name=schema, interactive=False, verbosity=0)
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        level = schema_level(cursor, schema)
+    tenant_migration_record(tenant=Tenant.objects.get(schema_name=schema), level=level)
     connection.set_schema(schema)
     watcher.refresh(force=True)  # this process knows the new session versions at once
     tenant_cache_clear(schema_name=schema)

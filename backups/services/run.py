@@ -28,7 +28,8 @@ from backups.services.records import (
 )
 from backups.storage import ObjectMissing, StorageError, get_storage
 from core.errors import ConflictError
-from core.schema_copy import DumpError, dump_schema
+from core.schema_copy import DumpError
+from core.tenancy.snapshot import dump_tenant
 from usuarios.models import Usuario
 
 
@@ -71,7 +72,7 @@ def backup_run(*, record_id: int) -> BackupRecord:
                     secret=settings.BACKUP_ENCRYPTION_KEY,
                     level=settings.BACKUP_COMPRESSION_LEVEL,
                 )
-                dump_schema(schema, writer.write)
+                dump_tenant(schema, writer.write)
                 size, checksum = writer.close()
             get_storage(record.storage).upload(record.file_path, Path(tmp.name))
         except DumpError as exc:

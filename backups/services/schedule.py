@@ -10,6 +10,8 @@ from django.utils import timezone
 from backups.models import BackupConfiguration, BackupRecord, EstadoBackup, Frecuencia, TipoBackup
 from backups.services.records import backup_apply_retention, backup_configuration
 from backups.services.run import backup_create
+from core.db import connection
+from core.tenancy.agenda import agenda_forget
 
 
 @transaction.atomic
@@ -18,8 +20,13 @@ def backup_configuration_update(**fields) -> BackupConfiguration:
     for name, value in fields.items():
         setattr(config, name, value)
     config.save()
+    # the schedule changed: the next sweep looks at this tenant again
+    agenda_forget(schema=connection.schema_name, tarea=AGENDA)
     return config
 
+
+# the sweep's name for this work in the tenants' agenda
+AGENDA = "backups"
 
 INTERVALS = {
     Frecuencia.DAILY: timedelta(days=1),
@@ -46,6 +53,30 @@ def backup_is_due(*, now=None) -> bool:
     if config.schedule in (Frecuencia.DAILY, Frecuencia.WEEKLY):
         return timezone.localtime(now).time() >= config.hora
     return True
+
+
+def backup_next_check(*, now=None):
+    """The earliest time the current tenant's automatic backup can come due, as `backup_is_due`
+    decides it: the sweep does not look at the tenant before then."""
+    config = backup_configuration()
+    now = now or timezone.now()
+    if not config.activo:
+        return now + timedelta(days=1)  # changing the configuration looks again at once
+    last = (
+        BackupRecord.objects.filter(backup_type=TipoBackup.AUTOMATIC)
+        .exclude(estado=EstadoBackup.FALLIDO)
+        .first()
+    )
+    earliest = now
+    if last:
+        earliest = max(now, last.created_at + INTERVALS[Frecuencia(config.schedule)] - timedelta(minutes=10))
+    if config.schedule in (Frecuencia.DAILY, Frecuencia.WEEKLY):
+        local = timezone.localtime(earliest)
+        if local.time() < config.hora:
+            earliest = local.replace(
+                hour=config.hora.hour, minute=config.hora.minute, second=config.hora.second, microsecond=0
+            )
+    return earliest
 
 
 def backup_automatic() -> BackupRecord | None:

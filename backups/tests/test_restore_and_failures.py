@@ -9,7 +9,6 @@ import stat
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import psycopg2
@@ -24,10 +23,8 @@ from backups.crypto import MAGIC
 from backups.models import BackupRecord, EstadoBackup
 from backups.tests.conftest import FAKE_KEY
 from core.testing.client import assert_error
+from core.testing.fill import fill_tenant
 from core.testing.processes import session_database_url
-from productos.services import catalogo
-from productos.services.pedidos import pedido_create
-from tickets.services import interaccion_create, ticket_create
 
 
 def _snapshot(schema: str) -> dict[str, str]:
@@ -48,23 +45,10 @@ def _snapshot(schema: str) -> dict[str, str]:
     return result
 
 
-def _fill(schema: str, make_actor) -> None:
-    admin = make_actor(schema, "admin").user
-    customer = make_actor(schema, "usuario").user
-    with schema_context(schema):
-        ticket = ticket_create(actor=customer, titulo="Se rompió", descripcion="ayuda")
-        interaccion_create(actor=admin, ticket_id=ticket.pk, tipo="comentario", contenido="Miramos")
-        categoria = catalogo.categoria_create(nombre="Ropa")
-        producto = catalogo.producto_create(
-            sku="cam-1", nombre="Camisa", precio=Decimal("20"), categoria=categoria, stock=9
-        )
-        pedido_create(actor=customer, items=[{"producto": producto.pk, "cantidad": 2}])
-
-
 @pytest.fixture
 def filled(fresh_tenant, make_actor):
     schema = fresh_tenant.schema_name
-    _fill(schema, make_actor)
+    fill_tenant(schema)
     admin = make_actor(schema, "admin")
     return schema, admin
 
@@ -170,6 +154,7 @@ def test_pg_dump_failing_marks_the_record_failed_and_cleans_up(
 ):
     vault = vault_for(fresh_tenant.schema_name)
     admin = make_actor(fresh_tenant.schema_name, "admin")
+    backup_settings.BACKUP_DUMP = "pg_dump"
     backup_settings.BACKUP_PG_DUMP = _fake_pg_dump(tmp_path, version="99.0", fail=True)
     body = assert_error(vault.create(admin), 502, "backup_failed")
     assert "connection lost" in body["error"]
@@ -183,6 +168,7 @@ def test_a_too_old_pg_dump_names_both_versions(
 ):
     vault = vault_for(fresh_tenant.schema_name)
     admin = make_actor(fresh_tenant.schema_name, "admin")
+    backup_settings.BACKUP_DUMP = "pg_dump"
     backup_settings.BACKUP_PG_DUMP = _fake_pg_dump(tmp_path, version="9.6", fail=False)
     body = assert_error(vault.create(admin), 502, "backup_failed")
     server = connection.cursor().connection.server_version // 10000
@@ -332,6 +318,7 @@ def test_backup_tenants_goes_on_after_a_failure_and_exits_non_zero(
     schema = fresh_tenant.schema_name
     call_command("backup_tenants", "--tenant", schema, "--tenant", "beta", stdout=out, stderr=err)
     assert "2 correctas, 0 fallidas" in out.getvalue()
+    backup_settings.BACKUP_DUMP = "pg_dump"
     backup_settings.BACKUP_PG_DUMP = _fake_pg_dump(tmp_path, version="99.0", fail=True)
     with pytest.raises(CommandError, match="Fallaron"):
         call_command(

@@ -20,6 +20,9 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from core.outbox.models import Evento
+from core.tenancy.agenda import agenda_due, agenda_forget, agenda_mark
+
+AGENDA = "outbox"
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +33,8 @@ def evento_registrar(*, tipo: str, datos: dict, trabajo: str = "", tarea: str = 
     `trabajo`: also push it to the batch queue as a job of this type. `tarea`: also start this
     Celery task (its dotted path) as task(evento_id=..., **datos)."""
     evento = Evento.objects.create(tipo=tipo, datos=datos, trabajo=trabajo, tarea=tarea)
+    # the sweep's list of tenants to look at, written with the event: it visits only these
+    agenda_mark(schema=connection.schema_name, tarea=AGENDA)
     transaction.on_commit(_entregar_tras_commit)
     return evento
 
@@ -98,17 +103,29 @@ def eventos_entregar_pendientes(*, limite: int = 200) -> int:
     return len(eventos)
 
 
-def eventos_entregar_todos() -> int:
-    """Sweep every tenant's outbox (the periodic task and the `entregar_eventos` command)."""
+def eventos_entregar_todos(*, todos: bool = False) -> int:
+    """The periodic sweep (and the `entregar_eventos` command): the tenants whose writes left
+    events, OUTBOX_SWEEP_TENANTS at most per run (the next run takes the rest). `todos` visits
+    every tenant instead (once, after upgrading from a release without the agenda)."""
     from django_tenants.utils import get_public_schema_name, schema_context
 
     from core.models import Tenant
 
+    if todos:
+        schemas = list(
+            Tenant.objects.exclude(schema_name=get_public_schema_name()).values_list("schema_name", flat=True)
+        )
+    else:
+        schemas = agenda_due(
+            tarea=AGENDA, limit=settings.OUTBOX_SWEEP_TENANTS, include_unlisted=False, active_only=False
+        )
     total = 0
-    for schema in Tenant.objects.exclude(schema_name=get_public_schema_name()).values_list(
-        "schema_name", flat=True
-    ):
+    for schema in schemas:
+        # forgotten first: an event written from here on marks the tenant again
+        agenda_forget(schema=schema, tarea=AGENDA)
         with schema_context(schema):
             while delivered := eventos_entregar_pendientes():
                 total += delivered
+            if Evento.objects.filter(entregado_en__isnull=True).exists():  # delivery failed: next run
+                agenda_mark(schema=schema, tarea=AGENDA)
     return total

@@ -16,7 +16,7 @@ from backups.services import backup_create
 from core.db import connection
 from core.errors import InvalidError
 from core.invalidation import ALL, watcher
-from core.models import Domain, Tenant, TenantEliminado
+from core.models import AgendaTenant, Domain, Tenant, TenantEliminado
 from core.tenancy.maintenance import tenant_writes_paused
 from core.tenancy.resolver import forget_tenants
 from core.tenancy.services import tenant_cache_clear
@@ -51,6 +51,7 @@ def tenant_delete(*, tenant: Tenant, confirm: str | None) -> TenantEliminado:
                 backup_cifrado=record.cifrado,
             )
             Domain.objects.filter(tenant_id=tenant.pk).delete()
+            AgendaTenant.objects.filter(schema_name=schema).delete()
             Tenant.objects.filter(pk=tenant.pk).delete()
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL lock_timeout = '30s'")

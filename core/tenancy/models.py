@@ -73,3 +73,86 @@ class TenantEliminado(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nombre} ({self.schema_name}, {self.eliminado_en:%Y-%m-%d})"
+
+
+class EstadoMigracion(models.TextChoices):
+    AL_DIA = "al_dia", _("al día")
+    FALLIDA = "fallida", _("fallida")
+
+
+class MigracionTenant(models.Model):
+    """Where each tenant's schema stands, kept in the public schema so that `migrate` knows which
+    tenants are behind with one query instead of visiting every schema.
+
+    `nivel` fingerprints the schema's applied migrations (its `django_migrations` rows); it is
+    written in the same transaction that migrates the schema, so it is never ahead of or behind
+    the schema itself, whatever process dies when.
+    """
+
+    tenant = models.OneToOneField(
+        Tenant, on_delete=models.CASCADE, primary_key=True, related_name="migracion", verbose_name=_("tenant")
+    )
+    nivel = models.CharField(_("nivel"), max_length=64)
+    estado = models.CharField(_("estado"), max_length=10, choices=EstadoMigracion.choices)
+    error = models.TextField(_("último error"), blank=True, default="")
+    intentos = models.PositiveIntegerField(_("intentos fallidos"), default=0)
+    actualizado_en = models.DateTimeField(_("actualizado en"), auto_now=True)
+
+    class Meta:
+        app_label = "core"
+        verbose_name = _("migración de tenant")
+        verbose_name_plural = _("migraciones de tenants")
+        indexes = [models.Index(fields=["nivel"], name="migraciontenant_nivel_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}: {self.estado}"
+
+
+class EsquemaPlantilla(models.Model):
+    """The template schema's definition at one migration level, dumped once (by `migrate`) and
+    shared by every process: a new tenant replays it, and a backup writes it around the tenant's
+    own rows, so neither runs pg_dump, whose cost grows with the number of schemas.
+
+    The SQL names objects `<template>.name`; users swap in the tenant's schema.
+    """
+
+    nivel = models.CharField(_("nivel"), max_length=64, primary_key=True)
+    plantilla = models.CharField(_("schema de la plantilla"), max_length=63)
+    antes = models.TextField(_("definición (antes de los datos)"))
+    datos = models.TextField(_("datos de la plantilla"))
+    despues = models.TextField(_("definición (después de los datos)"))
+    # {table: [columns in order]}, as COPY reads and writes them
+    tablas = models.JSONField(_("tablas"))
+    secuencias = models.JSONField(_("secuencias"))
+    creado_en = models.DateTimeField(_("creado en"), auto_now_add=True)
+
+    class Meta:
+        app_label = "core"
+        verbose_name = _("definición de la plantilla")
+        verbose_name_plural = _("definiciones de la plantilla")
+
+    def __str__(self) -> str:
+        return f"{self.plantilla}@{self.nivel[:12]}"
+
+
+class AgendaTenant(models.Model):
+    """When a periodic sweep should next look at a tenant, per kind of work (`tarea`).
+
+    Sweeps read the rows that are due instead of visiting every schema: the outbox sweep only
+    the tenants whose writes left events (marked in the write's transaction), the backup sweep
+    only the tenants whose schedule comes due. A tenant without a row is looked at once.
+    """
+
+    schema_name = models.CharField(_("schema"), max_length=63)
+    tarea = models.CharField(_("tarea"), max_length=30)
+    revisar_en = models.DateTimeField(_("revisar en"))
+
+    class Meta:
+        app_label = "core"
+        constraints = [models.UniqueConstraint(fields=["schema_name", "tarea"], name="agendatenant_unica")]
+        indexes = [models.Index(fields=["tarea", "revisar_en"], name="agendatenant_vence_idx")]
+        verbose_name = _("agenda de tenant")
+        verbose_name_plural = _("agenda de tenants")
+
+    def __str__(self) -> str:
+        return f"{self.schema_name}:{self.tarea}@{self.revisar_en:%Y-%m-%d %H:%M}"

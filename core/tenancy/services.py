@@ -19,9 +19,11 @@ from core.db import connection
 from core.error_codes import CoreErrorCode
 from core.errors import ConflictError, InvalidError
 from core.invalidation import ALL, watcher
-from core.models import Domain, Tenant
+from core.models import Domain, MigracionTenant, Tenant
+from core.tenancy.levels import schema_level
+from core.tenancy.models import EstadoMigracion
 from core.tenancy.resolver import forget_tenants
-from core.tenancy.template import create_from_template
+from core.tenancy.template import create_from_template, template_definition_store
 from core.versioned_cache import delete_matching
 from usuarios.models import Rol, Usuario, UsuarioManager
 from usuarios.services import usuario_create
@@ -104,6 +106,8 @@ def tenant_template_sync(*, verbosity: int = 0) -> None:
             cursor.execute(f'CREATE SCHEMA "{base}"')
     call_command("migrate_schemas", tenant=True, schema_name=base, interactive=False, verbosity=verbosity)
     connection.set_schema_to_public()
+    # dumped once per migration level, here, so that no request runs pg_dump
+    template_definition_store(base)
 
 
 _CONSTRAINTS = """
@@ -135,12 +139,15 @@ def align_constraint_names(base: str, schema: str) -> None:
                 cursor.execute(f'ALTER TABLE "{schema}"."{key[0]}" RENAME CONSTRAINT "{name}" TO "{target}"')
 
 
-def _create_schema(schema_name: str) -> None:
-    """Copy the migrated template (its dump replayed under the new name; django-tenants' clone
-    when no pg_dump is found), or migrate from scratch when there is no template."""
+def _create_schema(schema_name: str) -> str:
+    """Copy the migrated template (its stored definition replayed under the new name;
+    django-tenants' clone when no pg_dump could ever dump it), or migrate from scratch when there
+    is no template. Returns the new schema's migration level."""
     base = settings.TENANT_BASE_SCHEMA
+    level = None
     if schema_exists(base):
-        if not create_from_template(base, schema_name):
+        level = create_from_template(base, schema_name)
+        if level is None:
             CloneSchema().clone_schema(base, schema_name, "DATA")
             align_constraint_names(base, schema_name)
     else:
@@ -148,6 +155,17 @@ def _create_schema(schema_name: str) -> None:
             cursor.execute(f'CREATE SCHEMA "{schema_name}"')
         call_command("migrate_schemas", tenant=True, schema_name=schema_name, interactive=False, verbosity=0)
     connection.set_schema_to_public()
+    if level is None:
+        with connection.cursor() as cursor:
+            level = schema_level(cursor, schema_name)
+    return level
+
+
+def tenant_migration_record(*, tenant: Tenant, level: str) -> None:
+    """The tenant is at `level` (in the transaction that put it there)."""
+    MigracionTenant.objects.update_or_create(
+        tenant=tenant, defaults={"nivel": level, "estado": EstadoMigracion.AL_DIA, "error": "", "intentos": 0}
+    )
 
 
 @transaction.atomic
@@ -177,7 +195,7 @@ def tenant_create(*, schema_name: str, nombre: str, dominio: str | None = None, 
             _("Ya existe un tenant con ese schema o dominio."), code=CoreErrorCode.TENANT_EXISTS
         ) from exc
 
-    _create_schema(name)
+    tenant_migration_record(tenant=tenant, level=_create_schema(name))
     with schema_context(name):
         usuario_create(
             email=admin["email"],
