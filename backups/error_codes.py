@@ -11,3 +11,6 @@ class BackupErrorCode(StrEnum):
     BACKUP_NOT_COMPLETED = "backup_not_completed"
     BACKUP_KEY_MISSING = "backup_key_missing"
     BACKUP_KEY_INVALID = "backup_key_invalid"
+    STORAGE_MISCONFIGURED = "storage_misconfigured"
+    STORAGE_BUCKET_PUBLIC = "storage_bucket_public"
+    STORAGE_OBJECT_TOO_LARGE = "storage_object_too_large"

@@ -26,6 +26,8 @@ class BackupRecord(models.Model):
     checksum_sha256 = models.CharField(max_length=64, blank=True)
     # which storage holds the object and whether it is encrypted, as they were when it was made
     storage = models.CharField(max_length=20, default="filesystem")
+    # the Supabase bucket it went to ("" for the filesystem, and for records made before this was kept)
+    bucket = models.CharField(max_length=100, blank=True, default="")
     cifrado = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

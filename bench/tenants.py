@@ -32,12 +32,16 @@ BUILDERS = 2
 
 
 def _database(name: str) -> str:
+    """A new database, or with BENCH_REUSE=1 the one an earlier run built (its tenants are kept;
+    the build goes on where it stopped)."""
     base = base_database_url()
     with closing(psycopg2.connect(base)) as conn:
         conn.autocommit = True
         with conn.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{name}"')
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if not (os.environ.get("BENCH_REUSE") == "1" and cursor.fetchone()):
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                cursor.execute(f'CREATE DATABASE "{name}"')
     head, _, tail = base.partition("?")
     url = head.rsplit("/", 1)[0] + "/" + name
     return f"{url}?{tail}" if tail else url

@@ -29,6 +29,7 @@ class CoreErrorCode(StrEnum):
     # the platform
     SERVICE_UNAVAILABLE = "service_unavailable"
     UPSTREAM_FAILED = "upstream_failed"
+    INSUFFICIENT_STORAGE = "insufficient_storage"
     SERVER_ERROR = "server_error"
     ERROR = "error"
     # tenancy

@@ -72,6 +72,12 @@ class UnavailableError(DomainError):
     default_message = _("El servicio no está disponible en este momento. Inténtalo de nuevo.")
 
 
+class InsufficientStorageError(DomainError):
+    """A service this one stores into refuses the object for its size."""
+
+    default_code = "insufficient_storage"
+
+
 class UpstreamError(DomainError):
     """A service this one depends on failed (pg_dump, the backup storage)."""
 

@@ -14,9 +14,9 @@ from django_tenants.utils import get_public_schema_name
 
 from backups.error_codes import BackupErrorCode
 from backups.models import BackupConfiguration, BackupRecord, EstadoBackup, TipoBackup
-from backups.services.errors import StorageUnavailable
+from backups.services.errors import BackupMissing, storage_failure
 from backups.services.locks import mark_stale_records
-from backups.storage import StorageError, get_storage
+from backups.storage import ObjectMissing, StorageError, storage_of
 from core.db import connection
 from core.errors import ConflictError, NotFoundError
 from core.tenancy.errors import TenantRequired
@@ -56,6 +56,7 @@ def new_record(*, schema: str, backup_type: str, actor: Usuario | None) -> Backu
         "backup_type": backup_type,
         "created_by": actor,
         "storage": settings.BACKUP_STORAGE,
+        "bucket": settings.SUPABASE_BUCKET if settings.BACKUP_STORAGE == "supabase" else "",
         "cifrado": bool(settings.BACKUP_ENCRYPTION_KEY),
     }
     try:
@@ -121,11 +122,15 @@ def backup_delete(*, record_id: int) -> None:
     if record.estado == EstadoBackup.EN_PROGRESO:
         raise ConflictError(_("La copia está en curso."), code=BackupErrorCode.BACKUP_IN_PROGRESS)
     try:
-        get_storage(record.storage).delete(record.file_path)
-    except StorageError as exc:
-        raise StorageUnavailable(
-            _("El almacenamiento de copias no está disponible: %(e)s") % {"e": exc}
+        storage_of(record).delete(record.file_path)
+    except ObjectMissing as exc:
+        # the file was already gone: the record goes (it points at nothing), and the caller is told
+        record.delete()
+        raise BackupMissing(
+            _("El archivo de la copia ya no estaba en el almacenamiento; se eliminó su registro.")
         ) from exc
+    except StorageError as exc:
+        raise storage_failure(exc) from exc
     record.delete()
 
 
@@ -149,7 +154,9 @@ def backup_apply_retention(*, backup_type: str = TipoBackup.AUTOMATIC) -> int:
     )
     for record in old:
         try:
-            get_storage(record.storage).delete(record.file_path)
+            storage_of(record).delete(record.file_path)
+        except ObjectMissing:
+            logger.warning("Retention found %s already gone from storage", record.file_path)
         except StorageError:
             logger.warning("Retention could not delete %s; kept for the next run", record.file_path)
             continue

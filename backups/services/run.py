@@ -15,7 +15,7 @@ from backups.crypto import DecryptionError
 from backups.error_codes import BackupErrorCode
 from backups.models import BackupRecord, EstadoBackup, TipoBackup
 from backups.pipeline import BackupWriter, sha256_of
-from backups.services.errors import BackupFailed, BackupMissing, ChecksumMismatch, StorageUnavailable
+from backups.services.errors import BackupFailed, ChecksumMismatch, storage_failure
 from backups.services.locks import working_lock
 from backups.services.records import (
     backup_apply_retention,
@@ -26,7 +26,7 @@ from backups.services.records import (
     schema_size,
     tmp_file,
 )
-from backups.storage import ObjectMissing, StorageError, get_storage
+from backups.storage import StorageError, storage_of
 from core.errors import ConflictError
 from core.schema_copy import DumpError
 from core.tenancy.snapshot import dump_tenant
@@ -74,15 +74,13 @@ def backup_run(*, record_id: int) -> BackupRecord:
                 )
                 dump_tenant(schema, writer.write)
                 size, checksum = writer.close()
-            get_storage(record.storage).upload(record.file_path, Path(tmp.name))
+            stored_at = storage_of(record).upload(record.file_path, Path(tmp.name))
         except DumpError as exc:
             record_fail(record, str(exc))
             raise BackupFailed(_("pg_dump falló: %(e)s") % {"e": exc}) from exc
         except StorageError as exc:
             record_fail(record, f"Almacenamiento: {exc}")
-            raise StorageUnavailable(
-                _("El almacenamiento de copias no está disponible: %(e)s") % {"e": exc}
-            ) from exc
+            raise storage_failure(exc) from exc
         except OSError as exc:  # disk full, temp dir gone...
             record_fail(record, f"Disco: {exc.strerror or exc}")
             raise BackupFailed(_("No se pudo escribir la copia: %(e)s") % {"e": exc.strerror or exc}) from exc
@@ -93,6 +91,9 @@ def backup_run(*, record_id: int) -> BackupRecord:
             with suppress(OSError):
                 os.unlink(tmp.name)
     BackupRecord.objects.filter(pk=record.pk).update(
+        # a key already taken in storage (by something this product did not record) got the next name
+        file_path=stored_at,
+        file_name=stored_at.rsplit("/", 1)[-1],
         estado=EstadoBackup.COMPLETADO,
         file_size=size,
         checksum_sha256=checksum,
@@ -110,20 +111,15 @@ def backup_fetch_verified(*, record_id: int) -> tuple[BackupRecord, Path]:
     tmp = tmp_file(".bak")
     try:
         with tmp:
-            get_storage(record.storage).download_to(record.file_path, tmp)
+            storage_of(record).download_to(record.file_path, tmp)
         with open(tmp.name, "rb") as stored:
             if sha256_of(stored) != record.checksum_sha256:
                 raise ChecksumMismatch()
         if record.cifrado:
             check_key_opens(Path(tmp.name))
-    except ObjectMissing as exc:
-        os.unlink(tmp.name)
-        raise BackupMissing() from exc
     except StorageError as exc:
         os.unlink(tmp.name)
-        raise StorageUnavailable(
-            _("El almacenamiento de copias no está disponible: %(e)s") % {"e": exc}
-        ) from exc
+        raise storage_failure(exc) from exc
     except BaseException:
         os.unlink(tmp.name)
         raise

@@ -2,10 +2,29 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from backups.storage.base import BackupStorage, ObjectMissing, StorageError, check_key
+from backups.storage.base import (
+    BackupStorage,
+    BucketPublic,
+    ObjectMissing,
+    ObjectTooLarge,
+    StorageError,
+    StorageMisconfigured,
+    check_key,
+)
 from core.process_caches import register
 
-__all__ = ["BackupStorage", "ObjectMissing", "StorageError", "check_key", "get_storage", "reset_storage"]
+__all__ = [
+    "BackupStorage",
+    "BucketPublic",
+    "ObjectMissing",
+    "ObjectTooLarge",
+    "StorageError",
+    "StorageMisconfigured",
+    "check_key",
+    "get_storage",
+    "reset_storage",
+    "storage_of",
+]
 
 
 def _make(kind: str, root: str, url: str, key: str, bucket: str, timeout: float) -> BackupStorage:
@@ -44,16 +63,22 @@ class _Storages:
 storages = register(_Storages())
 
 
-def get_storage(kind: str | None = None) -> BackupStorage:
-    """The configured storage (or the one a record was written to)."""
+def get_storage(kind: str | None = None, bucket: str | None = None) -> BackupStorage:
+    """The configured storage, or the one (and the bucket) a record was written to: changing
+    BACKUP_STORAGE or SUPABASE_BUCKET leaves every older backup where it is, and reachable."""
     return storages.get(
         kind or settings.BACKUP_STORAGE,
         settings.BACKUP_ROOT,
         settings.SUPABASE_URL,
         settings.SUPABASE_KEY,
-        settings.SUPABASE_BUCKET,
+        bucket or settings.SUPABASE_BUCKET,
         settings.SUPABASE_TIMEOUT,
     )
+
+
+def storage_of(record) -> BackupStorage:
+    """Where this backup record's object is."""
+    return get_storage(record.storage, record.bucket or None)
 
 
 def reset_storage() -> None:

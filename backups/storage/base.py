@@ -17,6 +17,25 @@ class ObjectMissing(StorageError):
     """The object is not there."""
 
 
+class StorageMisconfigured(StorageError):
+    """The storage answers, but refuses this configuration (its key, URL or bucket): not an
+    outage, and not a missing object. The message names the setting."""
+
+
+class BucketPublic(StorageMisconfigured):
+    """The bucket lets anyone download its objects: no backup goes there."""
+
+
+class ObjectTooLarge(StorageError):
+    """The storage refuses an object this large (its upload size limit)."""
+
+
+def next_key(key: str, attempt: int) -> str:
+    """The key to try when `key` is taken: `..._2.sql.gz`, `..._3.sql.gz`..."""
+    stem, dot, rest = key.partition(".sql")
+    return f"{stem}_{attempt}{dot}{rest}"
+
+
 def check_key(key: str) -> str:
     """Keys are made by the service, never taken from a client; refuse anything else anyway."""
     if not _KEY.match(key) or ".." in key:
@@ -27,10 +46,12 @@ def check_key(key: str) -> str:
 class BackupStorage(Protocol):
     name: str
 
-    def upload(self, key: str, local_path: Path) -> None: ...
+    def upload(self, key: str, local_path: Path) -> str:
+        """Store the file under `key`, or under the next free key if something is already there
+        (never overwrite); returns the key used."""
 
     def download_to(self, key: str, dest: BinaryIO) -> None:
         """Stream the object into `dest` (bounded memory)."""
 
     def delete(self, key: str) -> None:
-        """Remove the object; a missing object is not an error."""
+        """Remove the object; ObjectMissing when there was nothing to remove."""

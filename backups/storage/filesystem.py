@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 from typing import BinaryIO
 
-from backups.storage.base import ObjectMissing, StorageError, check_key
+from backups.storage.base import ObjectMissing, StorageError, check_key, next_key
 
 CHUNK = 1024 * 1024
 
@@ -29,8 +29,13 @@ class FilesystemStorage:
             if full.stat().st_mode & 0o077:
                 full.chmod(0o700)
 
-    def upload(self, key: str, local_path: Path) -> None:
+    def upload(self, key: str, local_path: Path) -> str:
         target = self._path(key)
+        attempt = 1
+        while target.exists():  # never over another backup
+            attempt += 1
+            key = next_key(key, attempt)
+            target = self._path(key)
         try:
             self._private_dirs(target.parent)
             partial = target.with_name(target.name + ".partial")
@@ -41,6 +46,7 @@ class FilesystemStorage:
             os.replace(partial, target)  # never a half-written object under the final name
         except OSError as exc:
             raise StorageError(f"no se pudo escribir en el almacenamiento local: {exc.strerror}") from exc
+        return key
 
     def download_to(self, key: str, dest: BinaryIO) -> None:
         try:
@@ -53,6 +59,8 @@ class FilesystemStorage:
 
     def delete(self, key: str) -> None:
         try:
-            self._path(key).unlink(missing_ok=True)
+            self._path(key).unlink()
+        except FileNotFoundError as exc:
+            raise ObjectMissing(key) from exc
         except OSError as exc:
             raise StorageError(f"no se pudo borrar del almacenamiento local: {exc.strerror}") from exc

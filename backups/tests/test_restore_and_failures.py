@@ -178,9 +178,9 @@ def test_a_too_old_pg_dump_names_both_versions(
 def test_storage_outage_fails_cleanly(vault_for, fresh_tenant, make_actor, fake_supabase, backup_settings):
     vault = vault_for(fresh_tenant.schema_name)
     admin = make_actor(fresh_tenant.schema_name, "admin")
-    fake_supabase.fail_with = 500
+    fake_supabase.down = True  # the gateway answers 502
     assert_error(vault.create(admin), 503, "backup_failed")
-    fake_supabase.fail_with = None
+    fake_supabase.down = False
     fake_supabase.stop()  # unreachable
     body = assert_error(vault.create(admin), 503, "backup_failed")
     assert FAKE_KEY not in body["error"]

@@ -23,6 +23,7 @@ from core.errors import (
     ConflictError,
     DomainError,
     ForbiddenError,
+    InsufficientStorageError,
     InvalidError,
     NotFoundError,
     UnauthenticatedError,
@@ -44,6 +45,7 @@ DOMAIN_STATUSES: tuple[tuple[type[DomainError], int], ...] = (
     (UnprocessableError, status.HTTP_422_UNPROCESSABLE_ENTITY),
     (UnavailableError, status.HTTP_503_SERVICE_UNAVAILABLE),
     (UpstreamError, status.HTTP_502_BAD_GATEWAY),
+    (InsufficientStorageError, status.HTTP_507_INSUFFICIENT_STORAGE),
 )
 
 

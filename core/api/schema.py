@@ -48,6 +48,7 @@ ERROR_STATUSES = {
     "500": "Error interno",
     "502": "Fallo de un servicio externo (almacenamiento de copias)",
     "503": "Servicio no disponible (base de datos o almacenamiento)",
+    "507": "El almacenamiento de copias rechaza un archivo de ese tamaño",
 }
 
 

@@ -30,7 +30,7 @@ _GATE_CLASS = 74_656_174
 class TenantMaintenance(UnavailableError):
     default_code = CoreErrorCode.TENANT_MAINTENANCE
     default_message = _(
-        "El tenant está en mantenimiento (una restauración en curso). Inténtalo en unos segundos."
+        "El tenant está en mantenimiento (una restauración, una migración o su eliminación). Inténtalo en unos segundos."
     )
 
 

@@ -195,6 +195,10 @@ def _migrate_or_record(schema: str, target: str) -> Outcome:
         except Exception:  # noqa: BLE001  the database itself is failing: still report it
             connection.close()
         return Outcome(schema, FALLIDA, error)
+    finally:
+        # the connection policy, as after a request: a backend that touched hundreds of schemas
+        # carries their relations in its caches and every DDL gets slower for it
+        connection.close_if_unusable_or_obsolete()
 
 
 # --- the pool -----------------------------------------------------------------------------------
