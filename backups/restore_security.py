@@ -9,16 +9,14 @@ from __future__ import annotations
 from psycopg2 import sql
 
 from core.invalidation import ALL, watcher
+from core.tenancy.template import table_columns
 
 SECURITY_FIELDS = ("activo", "rol", "password", "sesion_version")
 
 
 def _has_column(cursor, schema: str, table: str, column: str) -> bool:
-    cursor.execute(
-        "SELECT 1 FROM information_schema.columns WHERE table_schema = %s AND table_name = %s AND column_name = %s",
-        [schema, table, column],
-    )
-    return cursor.fetchone() is not None
+    # by name through pg_class's index: information_schema scans every tenant's columns
+    return column in table_columns(cursor, schema, [table]).get(table, [])
 
 
 def keep_current_security(cursor, *, old: str, new: str) -> list[dict]:

@@ -29,6 +29,7 @@ from core.schema_copy import execute_dump
 from core.tenancy.levels import schema_level
 from core.tenancy.maintenance import tenant_writes_paused
 from core.tenancy.services import tenant_cache_clear, tenant_migration_record
+from core.tenancy.template import table_columns
 from usuarios.models import Usuario
 
 logger = logging.getLogger(__name__)
@@ -38,17 +39,15 @@ KEPT_TABLES = ("backups_backuprecord", "backups_backupconfiguration")
 
 
 def _columns(cursor, schema: str, table: str) -> list[str]:
-    cursor.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position",
-        [schema, table],
-    )
-    return [r[0] for r in cursor.fetchall()]
+    # by name through pg_class's index: information_schema scans every tenant's columns
+    return table_columns(cursor, schema, [table]).get(table, [])
 
 
 def _carry_history(cursor, old: str, new: str) -> None:
     """The backup history and settings describe the backups, not the data: keep today's."""
     for table in KEPT_TABLES:
-        cols = [c for c in _columns(cursor, old, table) if c in set(_columns(cursor, new, table))]
+        present = set(_columns(cursor, new, table))
+        cols = [c for c in _columns(cursor, old, table) if c in present]
         names = sql.SQL(", ").join(sql.Identifier(c) for c in cols)
         target, source = sql.Identifier(new, table), sql.Identifier(old, table)
         cursor.execute(sql.SQL("DELETE FROM {}").format(target))
