@@ -133,8 +133,11 @@ class SupabaseStorage:
             return StorageError(f"Supabase Storage no responde ({action}): {exc.__class__.__name__}")
         return StorageError(f"Supabase Storage falló ({action}): {exc.__class__.__name__}")
 
-    def _raw(self, method: str, path: str, **kw) -> tuple[_Answer, httpx.Response]:
-        response = self._http.request(method, f"{self.url}/storage/v1{path}", headers=self._headers(), **kw)
+    def _raw(self, method: str, path: str, action: str) -> tuple[_Answer, httpx.Response]:
+        try:
+            response = self._http.request(method, f"{self.url}/storage/v1{path}", headers=self._headers())
+        except httpx.HTTPError as exc:
+            raise StorageError(f"Supabase Storage no responde ({action}): {exc.__class__.__name__}") from exc
         try:
             body = response.json()
         except ValueError:
@@ -154,12 +157,7 @@ class SupabaseStorage:
     def bucket_status(self) -> dict | None:
         """The bucket as the server describes it; None when it does not exist."""
         self._check_config()
-        try:
-            answer, response = self._raw("GET", f"/bucket/{self.bucket}")
-        except httpx.HTTPError as exc:
-            raise StorageError(
-                f"Supabase Storage no responde (consultar el bucket): {exc.__class__.__name__}"
-            ) from exc
+        answer, response = self._raw("GET", f"/bucket/{self.bucket}", "consultar el bucket")
         if response.status_code == 200:
             return response.json()
         error = self._classify(answer, "consultar el bucket")
@@ -261,12 +259,7 @@ class SupabaseStorage:
         if any(isinstance(row, dict) and row.get("name") == key for row in deleted or []):
             return
         # 200 [] is what the server answers for a missing object, a missing bucket and nothing done
-        try:
-            answer, response = self._raw("GET", f"/object/info/{self.bucket}/{key}")
-        except httpx.HTTPError as exc:
-            raise StorageError(
-                f"Supabase Storage no responde (el borrado): {exc.__class__.__name__}"
-            ) from exc
+        answer, response = self._raw("GET", f"/object/info/{self.bucket}/{key}", "el borrado")
         if response.status_code == 200:
             raise StorageError("Supabase Storage no borró el objeto (sigue ahí)")
         error = self._classify(answer, "el borrado")

@@ -240,8 +240,10 @@ class TcpProxy:
             self._sockets.clear()
 
 
-def celery_worker(env: dict[str, str]) -> subprocess.Popen:
-    """A Celery worker process (one task at a time) with this environment."""
+def celery_worker(env: dict[str, str], *, concurrency: int = 0) -> subprocess.Popen:
+    """A Celery worker process with this environment: one task at a time (the solo pool), or
+    `concurrency` prefork processes."""
+    pool = ["--concurrency", str(concurrency)] if concurrency else ["--pool", "solo"]
     return subprocess.Popen(
         [
             sys.executable,
@@ -250,8 +252,7 @@ def celery_worker(env: dict[str, str]) -> subprocess.Popen:
             "-A",
             "core",
             "worker",
-            "--pool",
-            "solo",
+            *pool,
             "-l",
             "warning",
             "--without-heartbeat",
