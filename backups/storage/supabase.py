@@ -206,10 +206,13 @@ class SupabaseStorage:
                     attempt += 1
                     candidate = next_key(key, attempt)
                     continue
-                if isinstance(error, ObjectMissing) and not remade:  # the bucket was deleted meanwhile
-                    remade = True
-                    self.ensure_bucket(again=True)
-                    continue
+                if isinstance(error, ObjectMissing):
+                    if not remade:  # the bucket was deleted meanwhile
+                        remade = True
+                        self.ensure_bucket(again=True)
+                        continue
+                    # an upload has no "missing backup": the storage lost the bucket it just made
+                    error = StorageError("Supabase Storage no encuentra el bucket de copias tras crearlo")
                 raise error from exc
 
     def download_to(self, key: str, dest: BinaryIO) -> None:
