@@ -39,8 +39,16 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 
     verbosity = request.config.option.verbose
     _forget_previous_runs_cache()
+    citus_workers = None
     with django_db_blocker.unblock():
-        db_cfg = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
+        if os.environ.get("CITUS_DATABASE_URL"):
+            from core.testing.citus import citus_test_database_create
+
+            test_name = connection.creation._get_test_db_name()
+            citus_workers = citus_test_database_create(connection.settings_dict, test_name)
+        db_cfg = setup_databases(
+            verbosity=verbosity, interactive=False, aliases={"default"}, keepdb=citus_workers is not None
+        )
         connection.set_schema_to_public()
         tenants = {
             TENANT_A: create_test_tenant(TENANT_A),
@@ -57,7 +65,17 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
-        teardown_databases(db_cfg, verbosity=verbosity)
+        if citus_workers is not None:
+            from core.testing.citus import citus_test_database_drop
+
+            citus_test_database_drop(
+                connection.settings_dict, connection.settings_dict["NAME"], citus_workers
+            )
+            connection.close()
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{connection.settings_dict["NAME"]}" WITH (FORCE)')
+        else:
+            teardown_databases(db_cfg, verbosity=verbosity)
 
 
 def _forget_previous_runs_cache() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import IntegrityError
@@ -12,7 +13,23 @@ from django.db import connection as _connection
 connection: Any = _connection
 
 
+_NAMED = re.compile(r'constraint "([^"]+)"')
+_SHARD_SUFFIX = re.compile(r"_\d+$")
+
+
 def violated_constraint(exc: IntegrityError) -> str | None:
-    """The name of the constraint an IntegrityError violated (psycopg2's diagnostics), if any."""
+    """The name of the constraint an IntegrityError violated (psycopg2's diagnostics), if any.
+
+    On Citus the error comes from the worker that holds the table and is relayed without its
+    diagnostics: the name is then read from the message, less the shard id Citus appends."""
     diag = getattr(exc.__cause__, "diag", None)
-    return getattr(diag, "constraint_name", None)
+    name = getattr(diag, "constraint_name", None)
+    if name:
+        return name
+    message = str(exc)
+    match = _NAMED.search(message)
+    if match is None:
+        return None
+    return (
+        _SHARD_SUFFIX.sub("", match.group(1)) if "while executing command on" in message else match.group(1)
+    )

@@ -40,5 +40,7 @@ class CoreErrorCode(StrEnum):
     TENANT_MAINTENANCE = "tenant_maintenance"
     TENANT_BUSY = "tenant_busy"
     TENANT_EXISTS = "tenant_exists"
+    TENANT_CLONE_UNSUPPORTED = "tenant_clone_unsupported"
+    CITUS_REQUIRED = "citus_required"
     DOMAIN_EXISTS = "domain_exists"
     PUBLIC_SCHEMA = "public_schema"

@@ -23,6 +23,19 @@ ALLOWED_HOSTS = ["*"]
 CACHE_KEY_PREFIX = f"test_{_worker}"
 CACHES["default"]["KEY_PREFIX"] = CACHE_KEY_PREFIX
 CACHES["global"]["KEY_PREFIX"] = f"{CACHE_KEY_PREFIX}:global"
+# CITUS_DATABASE_URL: the whole suite on a Citus cluster's coordinator (its test database is made
+# on every node by conftest). Servers a test starts get the test database as DATABASE_URL.
+_citus = env.str("CITUS_DATABASE_URL", default="")
+if _citus:
+    import environ
+
+    DATABASES["default"].update(
+        {
+            k: v
+            for k, v in environ.Env.db_url_config(_citus).items()
+            if k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")
+        }
+    )
 # A server process of a test may ask for persistent connections (the fault tests do).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 

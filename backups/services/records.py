@@ -17,6 +17,7 @@ from backups.models import BackupConfiguration, BackupRecord, EstadoBackup, Tipo
 from backups.services.errors import BackupMissing, storage_failure
 from backups.services.locks import mark_stale_records
 from backups.storage import ObjectMissing, StorageError, storage_of
+from core.citus import citus_active
 from core.db import connection
 from core.errors import ConflictError, NotFoundError
 from core.tenancy.errors import TenantRequired
@@ -79,8 +80,10 @@ def schema_size(schema: str) -> int:
     with connection.cursor() as cursor:
         definition = definition_for_level(schema_level(cursor, schema))
         if definition is not None:
+            # on Citus the coordinator's own size of a distributed table is a stale empty shell
+            size = "citus_total_relation_size" if citus_active(cursor) else "pg_total_relation_size"
             cursor.execute(
-                "SELECT COALESCE(SUM(pg_total_relation_size(to_regclass(format('%%I.%%I', %s::text, t)))), 0) "
+                f"SELECT COALESCE(SUM({size}(to_regclass(format('%%I.%%I', %s::text, t)))), 0) "  # noqa: S608
                 "FROM unnest(%s::text[]) t",
                 [schema, list(definition.tablas)],
             )

@@ -21,6 +21,7 @@ from backups.restore_security import end_sessions, keep_current_security
 from backups.services.errors import BackupFailed
 from backups.services.records import current_schema
 from backups.services.run import backup_create, backup_fetch_verified
+from core.citus import schema_distribute, sharding_off
 from core.db import connection
 from core.errors import InvalidError
 from core.invalidation import watcher
@@ -88,6 +89,9 @@ def _replace_schema(
     try:
         with conn, conn.cursor() as cursor:
             cursor.execute("SET LOCAL lock_timeout = '30s'")
+            # on Citus the replay builds a local schema (Citus refuses adding identity columns to
+            # distributed tables), distributed whole to a worker once complete
+            on_citus = sharding_off(cursor)
             cursor.execute(f'ALTER SCHEMA "{schema}" RENAME TO "{aside}"')
             with backup_file.open("rb") as source:
                 chunks = sql_chunks(source, secret=secret, compressed=record.file_name.endswith(".gz"))
@@ -99,6 +103,8 @@ def _replace_schema(
             _carry_history(cursor, aside, schema)
             kept = keep_current_security(cursor, old=aside, new=schema) if keep_security else []
             ended = end_sessions(cursor, old=aside, new=schema)
+            if on_citus:
+                schema_distribute(cursor, schema)
             # the dump set lock_timeout to 0: do not wait forever behind a long query
             cursor.execute("SET LOCAL lock_timeout = '30s'")
             cursor.execute(f'DROP SCHEMA "{aside}" CASCADE')

@@ -9,12 +9,14 @@ and tenant models have no table in the public schema.
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 
 from core.db import connection
 from core.errors import InvalidError
 from core.tenancy.models import Domain, Tenant
 from core.tenancy.resolver import forget_tenants
+from core.tenancy.selectors import tenant_placements
 from core.tenancy.services import domain_validate
 from usuarios.auth.admin_login import ThrottledAdminLoginForm
 
@@ -79,10 +81,15 @@ class DomainInline(admin.TabularInline):
 
 @admin.register(Tenant)
 class TenantAdmin(PublicOnlyAdmin, admin.ModelAdmin):
-    list_display = ["schema_name", "nombre", "activo", "fecha_creacion"]
+    list_display = ["schema_name", "nombre", "activo", "fecha_creacion", "nodo"]
     list_filter = ["activo"]
     search_fields = ["schema_name", "nombre"]
     inlines = [DomainInline]
+
+    @admin.display(description=_("nodo (Citus)"))
+    def nodo(self, obj) -> str:
+        # one small catalog query a row (an admin page holds 100 at most); "—" without Citus
+        return tenant_placements(schemas=[obj.schema_name]).get(obj.schema_name, "—")
 
     def get_readonly_fields(self, request, obj=None):
         # Schemas are created with their first admin through `crear_tenant` or the platform API.

@@ -5,14 +5,24 @@ from core.models import Tenant, TenantEliminado
 
 class TenantSerializer(serializers.ModelSerializer):
     dominios = serializers.SerializerMethodField()
+    nodo = serializers.SerializerMethodField(
+        help_text="Nodo de Citus que lo aloja (host:puerto); null sin Citus."
+    )
 
     class Meta:
         model = Tenant
-        fields = ["id", "schema_name", "nombre", "activo", "fecha_creacion", "dominios"]
+        fields = ["id", "schema_name", "nombre", "activo", "fecha_creacion", "dominios", "nodo"]
         read_only_fields = fields
 
     def get_dominios(self, tenant) -> list[str]:
         return [d.domain for d in tenant.domains.all()]
+
+    def get_nodo(self, tenant) -> str | None:
+        return self.context.get("placements", {}).get(tenant.schema_name)
+
+
+class TenantMoveSerializer(serializers.Serializer):
+    nodo = serializers.RegexField(r"^[A-Za-z0-9.\-]+:\d{1,5}$", max_length=260)
 
 
 class TenantAdminSerializer(serializers.Serializer):

@@ -15,6 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
+from core.citus import (
+    citus_active,
+    schema_distribute,
+    schema_move,
+    schema_placements,
+    sharding_off,
+    worker_nodes,
+)
 from core.db import connection
 from core.error_codes import CoreErrorCode
 from core.errors import ConflictError, InvalidError
@@ -102,7 +110,10 @@ def tenant_template_sync(*, verbosity: int = 0) -> None:
     base = settings.TENANT_BASE_SCHEMA
     connection.set_schema_to_public()
     if not schema_exists(base):
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # on Citus the template stays a local schema of the coordinator: its migrations may
+            # do what Citus refuses on distributed tables
+            sharding_off(cursor)
             cursor.execute(f'CREATE SCHEMA "{base}"')
     call_command("migrate_schemas", tenant=True, schema_name=base, interactive=False, verbosity=verbosity)
     connection.set_schema_to_public()
@@ -145,9 +156,20 @@ def _create_schema(schema_name: str) -> str:
     is no template. Returns the new schema's migration level."""
     base = settings.TENANT_BASE_SCHEMA
     level = None
+    with connection.cursor() as cursor:
+        # on Citus the schema is built locally (Citus refuses adding identity columns to
+        # distributed tables), then distributed whole to a worker
+        on_citus = sharding_off(cursor)
     if schema_exists(base):
         level = create_from_template(base, schema_name)
         if level is None:
+            if on_citus:
+                raise ConflictError(
+                    _(
+                        "Sin pg_dump no se pueden crear tenants en Citus: clone_schema() deja el schema a medias."
+                    ),
+                    code=CoreErrorCode.TENANT_CLONE_UNSUPPORTED,
+                )
             CloneSchema().clone_schema(base, schema_name, "DATA")
             align_constraint_names(base, schema_name)
     else:
@@ -155,8 +177,10 @@ def _create_schema(schema_name: str) -> str:
             cursor.execute(f'CREATE SCHEMA "{schema_name}"')
         call_command("migrate_schemas", tenant=True, schema_name=schema_name, interactive=False, verbosity=0)
     connection.set_schema_to_public()
-    if level is None:
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if on_citus:
+            schema_distribute(cursor, schema_name)
+        if level is None:
             level = schema_level(cursor, schema_name)
     return level
 
@@ -230,3 +254,22 @@ def tenant_update(*, tenant: Tenant, nombre: str | None = None, activo: bool | N
     tenant.save(update_fields=["nombre", "activo"])
     forget_tenants()
     return tenant
+
+
+def tenant_move(*, tenant: Tenant, nodo: str) -> str:
+    """Move the tenant's schema to another worker of the Citus cluster, online. Returns where
+    it is now. Not in a transaction: Citus copies the schema with logical replication."""
+    with connection.cursor() as cursor:
+        if not citus_active(cursor):
+            raise ConflictError(
+                _("Mover un tenant necesita Citus (schema-based sharding); esta base de datos no lo tiene."),
+                code=CoreErrorCode.CITUS_REQUIRED,
+            )
+        nodes = worker_nodes(cursor)
+        if nodo not in nodes:
+            raise InvalidError({"nodo": [_("No es un nodo del cluster: %(n)s.") % {"n": ", ".join(nodes)}]})
+        where = schema_placements(cursor, [tenant.schema_name]).get(tenant.schema_name)
+        if where != nodo:
+            host, _sep, port = nodo.rpartition(":")
+            schema_move(cursor, tenant.schema_name, host, int(port))
+    return nodo

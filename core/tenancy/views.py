@@ -1,5 +1,6 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.schema import TenantScope
@@ -10,6 +11,7 @@ from core.tenancy.serializers import (
     TenantCreateSerializer,
     TenantDeleteSerializer,
     TenantEliminadoSerializer,
+    TenantMoveSerializer,
     TenantSerializer,
     TenantUpdateSerializer,
 )
@@ -33,20 +35,29 @@ class TenantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self):
         return selectors.tenant_list()
 
+    def get_serializer(self, *args, **kwargs):
+        """With each tenant's Citus placement, read once for the whole page."""
+        items = args[0] if args else kwargs.get("instance")
+        if items is not None:
+            tenants = list(items) if isinstance(items, list | tuple) else [items]
+            context = kwargs.setdefault("context", self.get_serializer_context())
+            context["placements"] = selectors.tenant_placements(schemas=[t.schema_name for t in tenants])
+        return super().get_serializer(*args, **kwargs)
+
     @extend_schema(request=TenantCreateSerializer, responses={201: TenantSerializer})
     def create(self, request):
         data = TenantCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         tenant = services.tenant_create(**data.validated_data)
         tenant = selectors.tenant_list().get(pk=tenant.pk)
-        return Response(TenantSerializer(tenant).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(tenant).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TenantUpdateSerializer, responses={200: TenantSerializer})
     def partial_update(self, request, schema_name=None):
         data = TenantUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         tenant = services.tenant_update(tenant=self.get_object(), **data.validated_data)
-        return Response(TenantSerializer(tenant).data)
+        return Response(self.get_serializer(tenant).data)
 
     @extend_schema(request=TenantDeleteSerializer, responses={200: TenantEliminadoSerializer})
     def destroy(self, request, schema_name=None):
@@ -56,3 +67,13 @@ class TenantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data.is_valid(raise_exception=True)
         gone = tenant_delete(tenant=tenant, confirm=data.validated_data["confirm"])
         return Response(TenantEliminadoSerializer(gone).data)
+
+    @extend_schema(request=TenantMoveSerializer, responses={200: TenantSerializer})
+    @action(detail=True, methods=["post"], url_path="mover")
+    def mover(self, request, schema_name=None):
+        """Moves the tenant to another node of the Citus cluster while it is served."""
+        tenant = self.get_object()
+        data = TenantMoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.tenant_move(tenant=tenant, nodo=data.validated_data["nodo"])
+        return Response(self.get_serializer(tenant).data)

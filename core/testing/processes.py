@@ -49,6 +49,7 @@ def server_env(**overrides: str) -> dict[str, str]:
         "REDIS_URL": settings.REDIS_URL or "off",
         "ENV_FILE": os.devnull,
     }
+    env.pop("CITUS_DATABASE_URL", None)  # DATABASE_URL already names the test database
     env.update(overrides)
     return env
 

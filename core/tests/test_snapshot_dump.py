@@ -12,6 +12,7 @@ import pytest
 from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
+from core.citus import sharding_off
 from core.schema_copy import dump_schema, execute_dump
 from core.tenancy.snapshot import dump_tenant
 from core.tenancy.template import rename_schema
@@ -32,6 +33,7 @@ def _dump(schema: str, how: str) -> str:
 
 def _replay(sql: str, schema: str, as_schema: str) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
+        sharding_off(cursor)  # on Citus, as restores do: a local schema (this one is compared, not served)
         execute_dump(cursor, [rename_schema(sql, schema, as_schema).encode()])
         cursor.execute("SELECT set_config('search_path', 'public', false)")
 

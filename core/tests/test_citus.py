@@ -1,0 +1,181 @@
+"""On a Citus cluster (CITUS_DATABASE_URL, the whole suite runs on its coordinator): tenants are
+distributed schemas placed on the workers, shown in the API; a tenant moves to another worker while
+it is served, with no failed request; a restore puts the tenant back whole on one worker; the size
+check reads Citus' own sizes. On plain PostgreSQL, moving is refused with a clear error."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections import Counter
+
+import httpx
+import pytest
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from core.testing.client import assert_error
+from core.testing.factories import Actor, create_test_tenant
+from core.testing.fill import fill_tenant
+
+TENANTS = "/api/tenants/"
+on_citus = pytest.mark.skipif(
+    not os.environ.get("CITUS_DATABASE_URL"), reason="needs a Citus cluster: set CITUS_DATABASE_URL"
+)
+
+
+@pytest.fixture
+def citus_tenants():
+    from core.models import Tenant
+
+    made: list[str] = []
+
+    def make() -> str:
+        schema = f"ct_{uuid.uuid4().hex[:10]}"
+        create_test_tenant(schema)
+        made.append(schema)
+        return schema
+
+    yield make
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        for schema in made:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    Tenant.objects.filter(schema_name__in=made).delete()
+
+
+def _nodes_of(schema: str) -> set[str]:
+    """The nodes holding any shard of the schema's tables."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT nodename || ':' || nodeport FROM citus_shards WHERE table_name::text LIKE %s",
+            [f"{schema}.%"],
+        )
+        return {node for (node,) in cursor.fetchall()}
+
+
+def _workers() -> list[str]:
+    from core.citus import worker_nodes
+
+    with connection.cursor() as cursor:
+        return worker_nodes(cursor)
+
+
+@on_citus
+def test_new_tenants_are_distributed_schemas_on_the_workers_and_the_api_shows_where(
+    api, operator, citus_tenants
+):
+    schemas = [citus_tenants() for _ in range(4)]
+    workers = _workers()
+    placed = {}
+    for schema in schemas:
+        nodes = _nodes_of(schema)
+        assert len(nodes) == 1 and nodes <= set(workers), nodes  # whole, on one worker
+        placed[schema] = nodes.pop()
+    assert len(set(placed.values())) == len(workers)  # Citus spreads them over the workers
+    listed = {
+        t["schema_name"]: t["nodo"]
+        for t in api.get(TENANTS, token=operator.token, params={"page_size": 100}).json()["results"]
+    }
+    assert all(listed[s] == placed[s] for s in schemas)
+    detail = api.get(f"{TENANTS}{schemas[0]}/", token=operator.token).json()
+    assert detail["nodo"] == placed[schemas[0]]
+
+
+@on_citus
+def test_a_tenant_moves_to_another_worker_under_load_without_a_failed_request(api, operator, citus_tenants):
+    schema = citus_tenants()
+    admin = Actor(schema, "admin")
+    [here] = _nodes_of(schema)
+    there = next(w for w in _workers() if w != here)
+    answers: Counter = Counter()
+    stop = threading.Event()
+
+    def load(n: int) -> None:
+        with httpx.Client(base_url=api.base_url, timeout=60) as client:
+            headers = {"X-Tenant-ID": schema, "Authorization": f"Bearer {admin.token}"}
+            i = 0
+            while not stop.is_set():
+                if (i + n) % 2:
+                    response = client.post(
+                        "/api/tickets/tickets/", headers=headers, json={"titulo": f"mudanza {n}-{i}"}
+                    )
+                else:
+                    response = client.get("/api/tickets/tickets/", headers=headers)
+                answers[response.status_code] += 1
+                i += 1
+
+    threads = [threading.Thread(target=load, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        moved = api.post(f"{TENANTS}{schema}/mover/", token=operator.token, json={"nodo": there})
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["nodo"] == there and _nodes_of(schema) == {there}
+    assert set(answers) <= {200, 201} and answers[201] > 0, answers
+    with schema_context(schema):
+        from tickets.models import Ticket
+
+        assert Ticket.objects.filter(titulo__startswith="mudanza").count() == answers[201]
+
+
+@on_citus
+def test_moving_to_a_node_outside_the_cluster_is_refused(api, operator, citus_tenants):
+    schema = citus_tenants()
+    body = assert_error(
+        api.post(f"{TENANTS}{schema}/mover/", token=operator.token, json={"nodo": "nowhere:1"}), 400
+    )
+    assert "nodo" in body["details"]
+
+
+@on_citus
+def test_a_restore_puts_the_tenant_back_whole_on_one_worker(api, citus_tenants, backup_settings):
+    from backups import services
+
+    schema = citus_tenants()
+    fill_tenant(schema)
+    admin = Actor(schema, "admin")
+    with schema_context(schema):
+        record, _ = services.backup_create(allow_async=False)
+        assert services.schema_size(schema) > 500 * 1024  # Citus' sizes, not the coordinator's shells
+    response = api.post(
+        f"/api/backups/history/{record.pk}/restore/",
+        tenant=schema,
+        token=admin.token,
+        json={"confirm": schema},
+    )
+    assert response.status_code == 200, response.text
+    nodes = _nodes_of(schema)
+    assert len(nodes) == 1 and nodes <= set(_workers())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM citus_schemas WHERE schema_name::text = %s", [schema])
+        assert cursor.fetchone()[0] == 1
+    with schema_context(schema):
+        from tickets.models import Ticket
+
+        assert Ticket.objects.filter(titulo="Se rompió").exists()
+
+
+@pytest.mark.skipif(bool(os.environ.get("CITUS_DATABASE_URL")), reason="plain PostgreSQL only")
+def test_moving_a_tenant_needs_citus(api, operator, tenant_a):
+    body = assert_error(
+        api.post(
+            f"{TENANTS}{tenant_a.schema_name}/mover/", token=operator.token, json={"nodo": "127.0.0.1:5432"}
+        ),
+        409,
+        "citus_required",
+    )
+    assert "Citus" in body["error"]
+    assert_error(
+        api.post(
+            f"{TENANTS}{tenant_a.schema_name}/mover/", token=operator.token, json={"nodo": "sin puerto"}
+        ),
+        400,
+    )
+    tenant = api.get(f"{TENANTS}{tenant_a.schema_name}/", token=operator.token).json()
+    assert tenant["nodo"] is None
