@@ -39,7 +39,7 @@ def backups_programados() -> dict[str, str]:
         agenda_set(schema=schema, tarea=AGENDA, at=lease)
         queued = backup_programado.delay(schema=schema)
         # inline (no broker: tests, development) the outcome is known at once
-        results[schema] = queued.get() if isinstance(queued, EagerResult) else "en_cola"
+        results[schema] = str(queued.result) if isinstance(queued, EagerResult) else "en_cola"
     return results
 
 

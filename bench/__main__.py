@@ -6,7 +6,7 @@ import sys
 import time
 import warnings
 
-from bench import backups, foundation, mixed, productos, scale, tenants, tickets
+from bench import backups, citus, foundation, mixed, productos, scale, tenants, tickets
 from bench.harness import bench_database_url, table
 
 # in this order; BENCH_ONLY=mixed,tickets runs some of them
@@ -19,6 +19,8 @@ SECTIONS = {
     "mixed": mixed,
     # its own two databases (10 tenants and BENCH_TENANTS): migrate, backup, restore, creation at scale
     "tenants": tenants,
+    # only with CITUS_DATABASE_URL (a Citus coordinator): the same requests on the cluster
+    "citus": citus,
 }
 
 

@@ -179,3 +179,39 @@ def test_moving_a_tenant_needs_citus(api, operator, tenant_a):
     )
     tenant = api.get(f"{TENANTS}{tenant_a.schema_name}/", token=operator.token).json()
     assert tenant["nodo"] is None
+
+
+@on_citus
+def test_without_pg_dump_tenant_creation_on_citus_is_refused_not_left_half_made(api, operator, settings):
+    """django-tenants' clone_schema() would leave a "distributed" schema with no shards and its
+    tables local: on Citus the fallback is refused instead, and nothing is left behind."""
+    from core.models import EsquemaPlantilla, Tenant
+    from core.tenancy.template import definitions
+
+    stored = list(EsquemaPlantilla.objects.all())
+    EsquemaPlantilla.objects.all().delete()
+    definitions.clear()
+    settings.BACKUP_PG_DUMP = "/nonexistent/pg_dump"
+    schema = f"ct_{uuid.uuid4().hex[:10]}"
+    try:
+        body = assert_error(
+            api.post(
+                TENANTS,
+                token=operator.token,
+                json={
+                    "schema_name": schema,
+                    "nombre": "X",
+                    "admin": {"email": "a@x.test", "password": "Clave-Segura-2026x", "nombre": "A"},
+                },
+            ),
+            409,
+            "tenant_clone_unsupported",
+        )
+        assert "pg_dump" in body["error"]
+        assert not Tenant.objects.filter(schema_name=schema).exists()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_namespace WHERE nspname = %s", [schema])
+            assert cursor.fetchone()[0] == 0
+    finally:
+        EsquemaPlantilla.objects.bulk_create(stored, ignore_conflicts=True)
+        definitions.clear()
