@@ -3,12 +3,13 @@ cluster: Citus refuses changing or adding identity columns and renaming constrai
 on distributed tables, so no tenant migration may do either (this test refuses it when it is
 written, not when a deploy meets it on the cluster)."""
 
+import re
+
 from django.apps import apps
 from django.conf import settings
 from django.db import migrations
 from django.db.migrations.loader import MigrationLoader
 from django.db.models.fields import AutoFieldMixin
-
 
 # simplejwt's own change of its ids to bigint: in this product from its first release, so it
 # only ever runs on the template (a local schema) before a tenant exists, never on a tenant
@@ -28,9 +29,13 @@ def _refused(operation) -> str | None:
     if isinstance(operation, migrations.RenameIndex):
         return "an index renamed"
     if isinstance(operation, migrations.RunSQL):
-        text = " ".join(operation.sql if isinstance(operation.sql, list | tuple) else [operation.sql]).upper()
+        statements = operation.sql if isinstance(operation.sql, list | tuple) else [operation.sql]
+        text = " ".join(str(sql) for sql in statements).upper()
         if "RENAME CONSTRAINT" in text or "IDENTITY" in text or "RENAME INDEX" in text:
             return "SQL that renames a constraint or touches an identity"
+        # Citus sends a statement on a distributed table to its worker as one prepared statement
+        if any(re.search(r";\s*\S", re.sub(r"\$\$.*?\$\$", "", str(sql), flags=re.S)) for sql in statements):
+            return "several statements in one SQL string (give RunSQL a list)"
     return None
 
 
@@ -53,4 +58,8 @@ def test_the_check_recognises_what_citus_refuses():
     assert _refused(migrations.AlterField("ticket", "id", models.BigAutoField(primary_key=True)))
     assert _refused(migrations.RenameIndex("ticket", new_name="a", old_name="b"))
     assert _refused(migrations.RunSQL("ALTER TABLE t RENAME CONSTRAINT a TO b"))
+    assert _refused(migrations.RunSQL("ALTER TABLE t ADD COLUMN a int; CREATE INDEX i ON t (a)"))
+    assert not _refused(
+        migrations.RunSQL(["ALTER TABLE t ADD COLUMN a int", "DO $$ BEGIN PERFORM 1; END $$;"])
+    )
     assert not _refused(migrations.AddField("ticket", "nota", models.TextField(null=True)))

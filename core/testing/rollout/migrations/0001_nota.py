@@ -5,9 +5,12 @@ migration, so a test can count how many times each schema was migrated; the sett
 
 from django.db import migrations
 
-FORWARD = """
-ALTER TABLE tickets_ticket ADD COLUMN nota_rollout text NULL;
-CREATE INDEX ticket_nota_rollout_idx ON tickets_ticket (nota_rollout);
+# one statement each: Citus sends a statement on a distributed table to its worker as one
+# prepared statement, which cannot hold several
+FORWARD = [
+    "ALTER TABLE tickets_ticket ADD COLUMN nota_rollout text NULL",
+    "CREATE INDEX ticket_nota_rollout_idx ON tickets_ticket (nota_rollout)",
+    """
 DO $$
 BEGIN
     IF to_regclass('public.rollout_registro') IS NOT NULL THEN
@@ -15,12 +18,13 @@ BEGIN
         PERFORM pg_sleep(coalesce(nullif(current_setting('rollout.pause', true), ''), '0')::float);
     END IF;
 END $$;
-"""
+""",
+]
 
-BACKWARD = """
-DROP INDEX IF EXISTS ticket_nota_rollout_idx;
-ALTER TABLE tickets_ticket DROP COLUMN IF EXISTS nota_rollout;
-"""
+BACKWARD = [
+    "DROP INDEX IF EXISTS ticket_nota_rollout_idx",
+    "ALTER TABLE tickets_ticket DROP COLUMN IF EXISTS nota_rollout",
+]
 
 
 class Migration(migrations.Migration):
