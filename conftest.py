@@ -19,7 +19,7 @@ from django.db.backends.signals import connection_created
 
 from core.invalidation import MARK
 from core.testing.client import ApiClient
-from core.testing.factories import Actor, create_test_tenant, create_user, unique_email
+from core.testing.factories import Actor, create_test_tenant, create_user, drop_test_tenants, unique_email
 from core.testing.server import LiveServer
 
 TENANT_A = "alfa"
@@ -143,15 +143,10 @@ def inactive_tenant(django_db_setup):
 @pytest.fixture
 def fresh_tenant():
     """A tenant of its own, for tests that need empty tables (cloned: well under a second)."""
-    from core.models import Tenant
-
     schema = f"t_{uuid.uuid4().hex[:12]}"
     tenant = create_test_tenant(schema)
     yield tenant
-    connection.set_schema_to_public()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    Tenant.objects.filter(pk=tenant.pk).delete()
+    drop_test_tenants([schema])
 
 
 @pytest.fixture

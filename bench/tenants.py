@@ -223,12 +223,18 @@ def _p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0
 
 
+def _row_of(url: str, sql: str) -> tuple:
+    """One row of one query, on a connection of its own to the bench database."""
+    with closing(psycopg2.connect(url)) as conn, conn, conn.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone() if cursor.description else ()
+
+
 def _backed_up(url: str) -> int:
-    with closing(psycopg2.connect(url)) as conn, conn.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM core_agendatenant WHERE tarea = 'backups' AND revisar_en > now() + interval '1 hour'"
-        )
-        return cursor.fetchone()[0]
+    return _row_of(
+        url,
+        "SELECT count(*) FROM core_agendatenant WHERE tarea = 'backups' AND revisar_en > now() + interval '1 hour'",
+    )[0]
 
 
 def _night_zone() -> str:
@@ -242,9 +248,7 @@ def _night_zone() -> str:
 
 
 def _tenant_count(url: str) -> int:
-    with closing(psycopg2.connect(url)) as conn, conn.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM core_tenant WHERE schema_name <> 'public'")
-        return cursor.fetchone()[0]
+    return _row_of(url, "SELECT count(*) FROM core_tenant WHERE schema_name <> 'public'")[0]
 
 
 def nightly(env: dict[str, str], read_tokens: dict[str, str]) -> list[dict]:
@@ -310,10 +314,10 @@ def nightly(env: dict[str, str], read_tokens: dict[str, str]) -> list[dict]:
 # --- rolling out a new migration, killed half way ---------------------------------------------
 def rollout(env: dict[str, str]) -> list[dict]:
     url = env["DATABASE_URL"]
-    with closing(psycopg2.connect(url)) as conn, conn, conn.cursor() as cursor:
-        cursor.execute(
-            "CREATE TABLE IF NOT EXISTS public.rollout_registro (schema_name text, en timestamptz DEFAULT now())"
-        )
+    _row_of(
+        url,
+        "CREATE TABLE IF NOT EXISTS public.rollout_registro (schema_name text, en timestamptz DEFAULT now())",
+    )
     roll_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.settings_rollout"}
     tokens = _op(env, "tokens", min(TENANTS - 1, 200))["tokens"]
     answers: Counter = Counter()
@@ -339,9 +343,7 @@ def rollout(env: dict[str, str]) -> list[dict]:
                 n += 1
 
     def migrated() -> int:
-        with closing(psycopg2.connect(url)) as conn, conn.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM public.rollout_registro")
-            return cursor.fetchone()[0]
+        return _row_of(url, "SELECT count(*) FROM public.rollout_registro")[0]
 
     with gunicorn(env, workers=2, threads=2) as server:
         loader = threading.Thread(target=load, args=(server,))
@@ -357,11 +359,10 @@ def rollout(env: dict[str, str]) -> list[dict]:
         elapsed = time.perf_counter() - started
         stop.set()
         loader.join()
-    with closing(psycopg2.connect(url)) as conn, conn.cursor() as cursor:
-        cursor.execute("SELECT count(*), count(DISTINCT schema_name) FROM public.rollout_registro")
-        total, distinct = cursor.fetchone()
-        cursor.execute("SELECT count(*) FROM core_tenant WHERE schema_name <> 'public'")
-        tenants = cursor.fetchone()[0]
+    total, distinct = _row_of(
+        url, "SELECT count(*), count(DISTINCT schema_name) FROM public.rollout_registro"
+    )
+    tenants = _tenant_count(url)
     # the template is migrated too (once): tenants + 1 rows, each schema once
     once = total == distinct == tenants + 1
     failures = sum(v for k, v in answers.items() if k != "ok")

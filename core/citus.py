@@ -9,15 +9,25 @@ with sharding off for its transaction, and distributed once complete.
 
 from __future__ import annotations
 
+import weakref
+
 _ACTIVE = """
     SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')
        AND coalesce(current_setting('citus.enable_schema_based_sharding', true), 'off') = 'on'
 """
 
 
+# per database connection (psycopg2's, under Django's cursor too): a new connection asks again
+_active_on: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def citus_active(cursor) -> bool:
-    cursor.execute(_ACTIVE)
-    return bool(cursor.fetchone()[0])
+    """Asked once per database connection: the tenants API and every backup ask it."""
+    conn = cursor.connection
+    if conn not in _active_on:
+        cursor.execute(_ACTIVE)
+        _active_on[conn] = bool(cursor.fetchone()[0])
+    return _active_on[conn]
 
 
 def sharding_off(cursor) -> bool:

@@ -15,7 +15,7 @@ from backups.storage import reset_storage
 from backups.storage.supabase import SupabaseStorage
 from backups.tests.conftest import FAKE_KEY
 from core.testing.client import assert_error
-from core.testing.factories import create_test_tenant
+from core.testing.factories import create_test_tenant, drop_test_tenants
 
 OTHER_KEY = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.c2lnbmVkLXdpdGgtYW5vdGhlci1zZWNyZXQ"
 
@@ -85,8 +85,6 @@ def test_a_backup_stays_in_the_bucket_it_was_written_to(tenant, fake_supabase, b
 def test_concurrent_first_backups_all_succeed_when_they_race_to_make_the_bucket(
     api, vault_for, make_actor, fake_supabase
 ):
-    from core.models import Tenant
-
     schemas = [f"race_{os.getpid()}_{n}_{os.urandom(3).hex()}" for n in range(4)]
     try:
         actors = []
@@ -99,13 +97,7 @@ def test_concurrent_first_backups_all_succeed_when_they_race_to_make_the_bucket(
         stored = fake_supabase.objects("backups")
         assert all(any(key.startswith(f"backups/{schema}/") for key in stored) for schema in schemas)
     finally:
-        from django.db import connection
-
-        connection.set_schema_to_public()
-        with connection.cursor() as cursor:
-            for schema in schemas:
-                cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        Tenant.objects.filter(schema_name__in=schemas).delete()
+        drop_test_tenants(schemas)
 
 
 def test_an_object_already_at_the_key_is_never_overwritten(fake_supabase, tmp_path):

@@ -37,6 +37,7 @@ from core.models import MigracionTenant, Tenant
 from core.tenancy.levels import schema_level
 from core.tenancy.maintenance import tenant_writes_paused
 from core.tenancy.models import EstadoMigracion
+from core.tenancy.services import tenant_migration_record
 
 # the first key of the per-tenant migration locks (the second is the tenant's id)
 _ROLLOUT_CLASS = 74_656_175
@@ -162,10 +163,7 @@ def tenant_migrate(*, schema: str, target: str) -> str:
                 connection.set_schema_to_public()
         with connection.cursor() as cursor:
             after = schema_level(cursor, schema)
-        MigracionTenant.objects.update_or_create(
-            tenant=tenant,
-            defaults={"nivel": after, "estado": EstadoMigracion.AL_DIA, "error": "", "intentos": 0},
-        )
+        tenant_migration_record(tenant=tenant, level=after)
     return MIGRADO if before != after else AL_DIA
 
 

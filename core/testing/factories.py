@@ -58,6 +58,19 @@ def expired_access_for(schema: str, user: Usuario) -> str:
     return str(token)
 
 
+def drop_test_tenants(schemas: list[str]) -> None:
+    """Remove tenants a test made: their schemas and their rows (test teardown)."""
+    from django.db import connection
+
+    from core.models import Tenant
+
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        for schema in schemas:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    Tenant.objects.filter(schema_name__in=schemas).delete()
+
+
 def create_test_tenant(schema: str, *, activo: bool = True):
     from core.tenancy.services import tenant_create, tenant_update
 

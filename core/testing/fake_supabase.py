@@ -44,6 +44,11 @@ TOO_LARGE = _error("413", "Payload too large", "The object exceeded the maximum 
 RLS = _error("403", "Unauthorized", "new row violates row-level security policy")
 
 
+def _unauthorised(role: str) -> tuple[int, dict]:
+    """What a JSON call answers a caller without the service key (no key, another key, anon)."""
+    return {"none": NO_AUTHORIZATION, "bad": BAD_SIGNATURE}.get(role, RLS)
+
+
 class _Server(ThreadingHTTPServer):
     # The default backlog of 5 resets connections when several clients connect at once.
     request_queue_size = 128
@@ -281,17 +286,15 @@ class FakeSupabaseStorage:
         self, method: str, path: str, body: bytes, headers, role: str
     ) -> tuple[int, dict | list] | None:
         if method == "GET" and (m := re.fullmatch(r"/bucket/([^/]+)", path)):
-            if role == "none":
-                return NO_AUTHORIZATION
-            if role == "bad":
-                return BAD_SIGNATURE
+            if role in ("none", "bad"):
+                return _unauthorised(role)
             bucket = self.buckets.get(m.group(1))
             return (200, bucket) if bucket and role == "service" else BUCKET_NOT_FOUND
         if method == "POST" and path == "/bucket":
             return self._create_bucket(body, role)
         if method == "DELETE" and (m := re.fullmatch(r"/bucket/([^/]+)", path)):
             if role != "service":
-                return NO_AUTHORIZATION if role == "none" else BAD_SIGNATURE
+                return _unauthorised(role) if role in ("none", "bad") else BAD_SIGNATURE
             if m.group(1) not in self.buckets:
                 return BUCKET_NOT_FOUND
             if self.objects(m.group(1)):
@@ -304,12 +307,12 @@ class FakeSupabaseStorage:
             return self._upload(method, m.group(1), m.group(2), body, headers, role)
         if method == "DELETE" and (m := re.fullmatch(r"/object/([^/]+)", path)):
             if role in ("none", "bad"):
-                return NO_AUTHORIZATION if role == "none" else BAD_SIGNATURE
+                return _unauthorised(role)
             names = json.loads(body or b"{}").get("prefixes", [])
             return 200, [self._remove(m.group(1), name) for name in names if (m.group(1), name) in self.meta]
         if method == "DELETE" and (m := re.fullmatch(r"/object/([^/]+)/(.+)", path)):
             if role in ("none", "bad"):
-                return NO_AUTHORIZATION if role == "none" else BAD_SIGNATURE
+                return _unauthorised(role)
             if (m.group(1), m.group(2)) not in self.meta:
                 return OBJECT_NOT_FOUND
             self._remove(m.group(1), m.group(2))
@@ -318,7 +321,7 @@ class FakeSupabaseStorage:
 
     def _create_bucket(self, body: bytes, role: str) -> tuple[int, dict]:
         if role != "service":
-            return NO_AUTHORIZATION if role == "none" else BAD_SIGNATURE if role == "bad" else RLS
+            return _unauthorised(role)
         data = json.loads(body or b"{}")
         name = data.get("id") or data.get("name") or ""
         if not _BUCKET_NAME.match(name):
@@ -333,7 +336,7 @@ class FakeSupabaseStorage:
 
     def _list(self, bucket: str, body: bytes, role: str) -> tuple[int, list | dict]:
         if role in ("none", "bad"):
-            return NO_AUTHORIZATION if role == "none" else BAD_SIGNATURE
+            return _unauthorised(role)
         options = json.loads(body or b"{}")
         prefix = options.get("prefix", "").strip("/")
         folder = f"{prefix}/" if prefix else ""
@@ -382,7 +385,7 @@ class FakeSupabaseStorage:
         self, method: str, bucket: str, raw_name: str, body: bytes, headers, role: str
     ) -> tuple[int, dict]:
         if role in ("none", "bad"):
-            return NO_AUTHORIZATION if role == "none" else BAD_SIGNATURE
+            return _unauthorised(role)
         if role == "anon":
             return RLS
         name = posixpath.normpath(raw_name).lstrip("/")

@@ -16,7 +16,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from core.testing.client import assert_error
-from core.testing.factories import Actor, create_test_tenant
+from core.testing.factories import Actor, create_test_tenant, drop_test_tenants
 from core.testing.fill import fill_tenant
 
 TENANTS = "/api/tenants/"
@@ -27,8 +27,6 @@ on_citus = pytest.mark.skipif(
 
 @pytest.fixture
 def citus_tenants():
-    from core.models import Tenant
-
     made: list[str] = []
 
     def make() -> str:
@@ -38,11 +36,7 @@ def citus_tenants():
         return schema
 
     yield make
-    connection.set_schema_to_public()
-    with connection.cursor() as cursor:
-        for schema in made:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    Tenant.objects.filter(schema_name__in=made).delete()
+    drop_test_tenants(made)
 
 
 def _nodes_of(schema: str) -> set[str]:

@@ -7,25 +7,19 @@ import httpx
 import pytest
 from django.db import connection
 
-from core.testing.factories import Actor, create_test_tenant
+from core.testing.factories import Actor, create_test_tenant, drop_test_tenants
 from core.testing.processes import gunicorn, server_env, session_database_url
 
 
 @pytest.fixture
 def four_tenants():
-    from core.models import Tenant
-
     schemas = [f"cp_{uuid.uuid4().hex[:8]}" for _ in range(4)]
     actors = []
     for schema in schemas:
         create_test_tenant(schema)
         actors.append(Actor(schema, "usuario"))
     yield actors
-    connection.set_schema_to_public()
-    with connection.cursor() as cursor:
-        for schema in schemas:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    Tenant.objects.filter(schema_name__in=schemas).delete()
+    drop_test_tenants(schemas)
 
 
 def _backends(name: str) -> list[int]:
