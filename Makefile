@@ -24,7 +24,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	t = re.sub(r'(?m)^SECRET_KEY=.*$$', 'SECRET_KEY=' + secrets.token_urlsafe(50), t); \
 	t = re.sub(r'(?m)^DEBUG=.*$$', 'DEBUG=true', t); open('.env', 'w').write(t)"
 
-# With Redis, a Celery worker (with the beat schedule) runs beside gunicorn and stops with it;
+# With Redis, a Celery worker (with the beat schedule) runs beside granian and stops with it;
 # without Redis, tasks run inline.
 run: install .env
 	@$(LOCAL) sh -c '$(MAKE) --no-print-directory serve'
@@ -39,8 +39,8 @@ serve:
 		mkdir -p .data; $(BIN)/celery -A core worker -B -l info -s .data/celerybeat-schedule --concurrency 2 & \
 		trap "kill $$! 2>/dev/null" EXIT INT TERM; \
 	else echo "Sin Redis: las tareas se ejecutan en línea."; fi; \
-	$(BIN)/gunicorn core.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 \
-		--access-logfile - --timeout 120
+	$(BIN)/granian --interface wsgi core.wsgi:application --host 127.0.0.1 --port $(PORT) \
+		--workers $(WORKERS) --blocking-threads 4 --respawn-failed-workers --no-ws --access-log
 
 worker: install
 	$(LOCAL) $(BIN)/celery -A core worker -B -l info -s .data/celerybeat-schedule

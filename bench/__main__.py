@@ -6,7 +6,7 @@ import sys
 import time
 import warnings
 
-from bench import backups, citus, foundation, mixed, productos, scale, tenants, tickets
+from bench import backups, citus, cost, foundation, mixed, productos, scale, tenants, tickets
 from bench.harness import bench_database_url, table
 
 # in this order; BENCH_ONLY=mixed,tickets runs some of them
@@ -14,6 +14,8 @@ SECTIONS = {
     "scale": scale,
     "foundation": foundation,
     "tickets": tickets,
+    # CPU per request of the desk's requests, and the servers compared
+    "cost": cost,
     "productos": productos,
     "backups": backups,
     "mixed": mixed,

@@ -10,7 +10,7 @@ import uuid
 import httpx
 
 from bench.harness import Request, comparison_rows, interleaved, production_env
-from core.testing.processes import gunicorn
+from bench.servers import served
 
 PASSWORD = "Bench-Clave-Segura-2026"
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
@@ -39,7 +39,7 @@ def setup(env: dict[str, str]) -> None:
 
 def routing_overhead(env: dict[str, str]) -> list[dict[str, str]]:
     pinned_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.settings_pinned", "BENCH_PINNED_SCHEMA": "bench"}
-    with gunicorn(env, workers=2, threads=1) as routed, gunicorn(pinned_env, workers=2, threads=1) as pinned:
+    with served(env) as routed, served(pinned_env) as pinned:
         login = httpx.post(
             f"{routed}/api/auth/token/",
             headers={"X-Tenant-ID": "bench"},

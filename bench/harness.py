@@ -174,15 +174,36 @@ LOAD_TOOL = os.environ.get("BENCH_LOAD", "wrk" if shutil.which("wrk") else "pyth
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 
 
-def drive(url: str, requests: list[Request], seconds: float, *, count_status: bool = False) -> Result:
+def drive(
+    url: str,
+    requests: list[Request],
+    seconds: float,
+    *,
+    count_status: bool = False,
+    partition: bool = False,
+    connections: int | None = None,
+) -> Result:
     """Load from another process: wrk when installed (it leaves the CPU to the server), else
-    Python clients in two processes. `count_status` tallies the failing status codes."""
+    Python clients in two processes. `count_status` tallies the failing status codes;
+    `partition` gives each wrk thread its own share of the requests (writes to one row)."""
     if LOAD_TOOL == "wrk":
-        return _drive_wrk(url, requests, seconds, count_status=count_status)
-    return _drive_python(url, requests, seconds, processes=2, connections=CONNECTIONS // 2)
+        return _drive_wrk(
+            url, requests, seconds, count_status=count_status, partition=partition, connections=connections
+        )
+    return _drive_python(
+        url, requests, seconds, processes=2, connections=max(1, (connections or CONNECTIONS) // 2)
+    )
 
 
-def _drive_wrk(url: str, requests: list[Request], seconds: float, *, count_status: bool) -> Result:
+def _drive_wrk(
+    url: str,
+    requests: list[Request],
+    seconds: float,
+    *,
+    count_status: bool,
+    partition: bool = False,
+    connections: int | None = None,
+) -> Result:
     import json
     import tempfile
 
@@ -201,7 +222,7 @@ def _drive_wrk(url: str, requests: list[Request], seconds: float, *, count_statu
                 "-t",
                 "2",
                 "-c",
-                str(CONNECTIONS),
+                str(connections or CONNECTIONS),
                 "-d",
                 f"{max(1, round(seconds))}s",
                 "--timeout",
@@ -214,6 +235,7 @@ def _drive_wrk(url: str, requests: list[Request], seconds: float, *, count_statu
                 **os.environ,
                 "BENCH_REQUESTS_FILE": path,
                 **({"BENCH_COUNT_STATUS": "1"} if count_status else {}),
+                **({"BENCH_PARTITION": "1", "BENCH_THREADS": "2"} if partition else {}),
             },
             capture_output=True,
             text=True,
@@ -257,19 +279,23 @@ def _touch_each(url: str, requests: list[Request]) -> None:
 
 
 def interleaved(
-    pairs: dict[str, tuple[str, list[Request]]], rounds: int, seconds: float
+    pairs: dict[str, tuple[str, list[Request]]],
+    rounds: int,
+    seconds: float,
+    *,
+    connections: int | None = None,
 ) -> dict[str, Result]:
     """Alternate the scenarios round by round, in ABBA order so that neither side always goes
     first; warm each first."""
     for url, reqs in pairs.values():
         _touch_each(url, reqs)
-        drive(url, reqs, 1.0)
+        drive(url, reqs, 1.0, connections=connections)
     totals: dict[str, Result] = {}
     names = list(pairs)
     for round_no in range(rounds):
         for name in names if round_no % 2 == 0 else reversed(names):
             url, reqs = pairs[name]
-            result = drive(url, reqs, seconds)
+            result = drive(url, reqs, seconds, connections=connections)
             totals[name] = totals[name].merge(result) if name in totals else result
     return totals
 

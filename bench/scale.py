@@ -8,7 +8,7 @@ import time
 import httpx
 
 from bench.harness import Request, comparison_rows, fmt_ms, interleaved, minted_token
-from core.testing.processes import gunicorn
+from bench.servers import HELLO_WSGI, SERVER, served
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
@@ -47,9 +47,9 @@ def _seed_endpoints(url: str, headers: dict[str, str]) -> tuple[str, str]:
 def ladder(env: dict[str, str]) -> list[dict[str, str]]:
     ladder_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.settings_ladder"}
     with (
-        gunicorn(env, app="bench.hello_wsgi:app", workers=2, threads=1) as hello,
-        gunicorn(ladder_env, workers=2, threads=1) as bare,
-        gunicorn(env, workers=2, threads=1) as real,
+        served(env, app=HELLO_WSGI) as hello,
+        served(ladder_env) as bare,
+        served(env) as real,
     ):
         headers = {
             "X-Tenant-ID": "bench",
@@ -69,7 +69,7 @@ def ladder(env: dict[str, str]) -> list[dict[str, str]]:
             SECONDS,
         )
     names = {
-        "hello": "ladder: bare WSGI hello-world (gunicorn)",
+        "hello": f"ladder: bare WSGI hello-world ({SERVER})",
         "json": "ladder: bare Django JsonResponse (no middleware)",
         "select1": "ladder: bare Django + SELECT 1",
         "me": "GET /api/usuarios/me/ (tenant, JWT, cached user)",
@@ -113,7 +113,7 @@ def many_tenants(env: dict[str, str]) -> list[dict[str, str]]:
                 admin={"email": f"a@{i}.test", "password": PASSWORD, "nombre": "A"},
             )
     made = time.perf_counter() - started
-    with gunicorn(env, workers=2, threads=1) as url:
+    with served(env) as url:
         one = [
             Request(
                 "GET",

@@ -7,7 +7,7 @@ import os
 import httpx
 
 from bench.harness import Request, comparison_rows, interleaved, statements_per_page_size
-from core.testing.processes import gunicorn
+from bench.servers import served
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
@@ -27,8 +27,8 @@ def _token(url: str) -> str:
 def detail_cached_vs_uncached(env: dict[str, str]) -> list[dict[str, str]]:
     nocache_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.settings_nocache"}
     with (
-        gunicorn(env, workers=2, threads=1) as cached_url,
-        gunicorn(nocache_env, workers=2, threads=1) as plain_url,
+        served(env) as cached_url,
+        served(nocache_env) as plain_url,
     ):
         headers = {"X-Tenant-ID": "bench", "Authorization": f"Bearer {_token(cached_url)}"}
         ids = []

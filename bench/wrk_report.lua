@@ -19,21 +19,32 @@ local function decode_line(line)
   return method, path, headers, body
 end
 
+-- With BENCH_PARTITION set, each wrk thread takes its own share of the lines (line i goes to
+-- thread i mod threads), so that no two threads send requests for one resource at once.
+local threads = {}
+setup = function(thread)
+  table.insert(threads, thread)
+  thread:set("part", #threads - 1)
+end
+
 init = function(args)
   local file = os.getenv("BENCH_REQUESTS_FILE")
+  local nthreads = tonumber(os.getenv("BENCH_THREADS") or "1")
+  local index = 0
   for line in io.lines(file) do
-    local method, path, headers, body = decode_line(line)
-    table.insert(requests, wrk.format(method, path, headers, body))
+    if not os.getenv("BENCH_PARTITION") or index % nthreads == part then
+      local method, path, headers, body = decode_line(line)
+      table.insert(requests, wrk.format(method, path, headers, body))
+    end
+    index = index + 1
   end
-  counter = math.random(#requests)
+  counter = os.getenv("BENCH_PARTITION") and 0 or math.random(#requests)
 end
 
 -- With BENCH_COUNT_STATUS set, count the failing status codes (a Lua call per response, so
 -- only where errors must be explained).
-local threads = {}
 failures = {}
 if os.getenv("BENCH_COUNT_STATUS") then
-  setup = function(thread) table.insert(threads, thread) end
   response = function(status, headers, body)
     if status >= 400 then failures[status] = (failures[status] or 0) + 1 end
   end

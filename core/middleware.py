@@ -47,3 +47,55 @@ class RequestBodyLimitMiddleware:
                 details={"max_bytes": limit},
             )
         return self.get_response(request)
+
+
+class BrowserOnlyMiddleware:
+    """Runs BROWSER_MIDDLEWARE (sessions, CSRF, the session user, messages) for everything but
+    the JSON API, which authenticates with JWT alone and never reads a session or a cookie.
+
+    The admin and the other browser pages get exactly the stack Django would build from those
+    entries, `process_view` and `process_exception` included; an API request goes straight on,
+    without a session lookup, a CSRF cookie or a message signer built for it.
+    """
+
+    def __init__(self, get_response):
+        from django.utils.module_loading import import_string
+
+        self.get_response = get_response
+        handler = get_response
+        self._inner = []
+        for path in reversed(settings.BROWSER_MIDDLEWARE):
+            handler = import_string(path)(handler)
+            self._inner.insert(0, handler)
+        self._browser = handler
+        self._views = [m.process_view for m in self._inner if hasattr(m, "process_view")]
+        self._exceptions = [
+            m.process_exception for m in reversed(self._inner) if hasattr(m, "process_exception")
+        ]
+
+    @staticmethod
+    def is_api(request) -> bool:
+        return request.path_info.startswith(settings.API_PATH_PREFIX)
+
+    def __call__(self, request):
+        if self.is_api(request):
+            return self.get_response(request)
+        return self._browser(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if self.is_api(request):
+            return None
+        for process_view in self._views:
+            response = process_view(request, view_func, view_args, view_kwargs)
+            if response is not None:
+                return response
+        return None
+
+    def process_exception(self, request, exception):
+        if self.is_api(request):
+            return None
+        for process_exception in self._exceptions:
+            response = process_exception(request, exception)
+            if response is not None:
+                return response
+        return None

@@ -10,7 +10,9 @@ schema.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.cache import cache
@@ -19,13 +21,68 @@ from django.db import transaction
 from core.db import connection
 from core.invalidation import watcher
 
+# The keys a request said it will read (`expect`), and the raw entries fetched for them with the
+# request's first cache read, by (schema, key); None outside a request (commands, tasks).
+_scope: ContextVar[dict[tuple[str, str], Any] | None] = ContextVar("versioned_cache_scope", default=None)
+_EXPECTED = object()  # a key expected and not fetched yet
 
-def cached(key: str, *, ttl: int, load: Callable[[], Any]) -> Any:
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """One request's expectations (the tenant middleware opens it around each request)."""
+    token = _scope.set({})
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def expect(*keys: str) -> None:
+    """Keys this request is about to read: they are fetched with its first cache read, so the
+    user behind the token and the resource asked for cost one Redis round trip, not two."""
+    scope = _scope.get()
+    if scope is not None:
+        schema = connection.schema_name
+        for key in keys:
+            scope.setdefault((schema, key), _EXPECTED)
+
+
+def _get_many(keys: list[str]) -> dict[str, Any]:
+    """cache.get_many, taking what the request fetched earlier for these keys and fetching the
+    keys it still expects in the same round trip. Entries are kept by schema, as the cache's
+    key function stores them."""
+    scope = _scope.get()
+    if not scope:
+        return cache.get_many(keys)
+    schema = connection.schema_name
+    found: dict[str, Any] = {}
+    wanted: list[str] = []
+    for key in keys:
+        entry = scope.pop((schema, key), _EXPECTED)
+        if entry is _EXPECTED:
+            wanted.append(key)
+        elif entry is not None:
+            found[key] = entry  # taken once: a second read of the key asks the cache again
+    if wanted:
+        pending = [k for (s, k), v in scope.items() if s == schema and v is _EXPECTED]
+        fetched = cache.get_many(wanted + pending)
+        for key in pending:
+            scope[(schema, key)] = fetched.pop(key, None)
+        found.update(fetched)
+    return found
+
+
+def cached(
+    key: str, *, ttl: int, load: Callable[[], Any], accept: Callable[[Any], bool] | None = None
+) -> Any:
+    """The entry's data, or `load()` stored. `accept` refuses data of another shape (an older
+    release's) as a miss."""
     known = watcher.version(connection.schema_name, key)
     if known is None:  # the versions cannot be known now: the database only
         return load()
-    entry = cache.get(key)
-    if watcher.fresh(entry, known):  # an entry in another shape (an older release's) is a miss
+    entry: Any = _get_many([key]).get(key)
+    # an entry in another shape (an older release's) is a miss
+    if watcher.fresh(entry, known) and (accept is None or accept(entry["data"])):
         return entry["data"]
     data = load()
     if data is not None:
@@ -43,7 +100,7 @@ def cached_many(
         version = watcher.version(schema, key)
         if version is not None:  # untrusted keys are loaded and not stored
             known[ident] = version
-    found = cache.get_many([keys[i] for i in known]) if known else {}
+    found = _get_many([keys[i] for i in known]) if known else {}
     result: dict[Any, Any] = {}
     missing: list[Any] = []
     for ident, key in keys.items():

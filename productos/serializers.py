@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.serializers import FieldsOnceMixin
 from productos.models import (
     Categoria,
     EstadoPedido,
@@ -29,7 +30,7 @@ class CategoriaSerializer(serializers.ModelSerializer):
         extra_kwargs = {"descripcion": {"max_length": 5000}}
 
 
-class CategoriaResumenSerializer(serializers.ModelSerializer):
+class CategoriaResumenSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     class Meta:
         model = Categoria
         fields = ["id", "nombre", "slug"]
@@ -51,13 +52,13 @@ class ProveedorClienteSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProveedorResumenSerializer(serializers.ModelSerializer):
+class ProveedorResumenSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     class Meta:
         model = Proveedor
         fields = ["id", "nombre"]
 
 
-class ProductoSerializer(serializers.ModelSerializer):
+class ProductoSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     categoria = CategoriaResumenSerializer(read_only=True)
     proveedor = ProveedorResumenSerializer(read_only=True, allow_null=True)
 

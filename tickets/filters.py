@@ -2,6 +2,7 @@ import django_filters
 from rest_framework.filters import OrderingFilter
 
 from tickets.models import Estado, Prioridad, Ticket
+from tickets.selectors import with_prioridad_orden
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -22,3 +23,11 @@ class TicketOrdering(OrderingFilter):
         ordering = super().get_ordering(request, queryset, view)
         mapped = [f.replace("prioridad", "prioridad_orden") for f in ordering]
         return [*mapped, "-fecha_creacion"] if mapped else mapped
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        if any(f.lstrip("-") == "prioridad_orden" for f in ordering):
+            queryset = with_prioridad_orden(queryset)  # only then: the expression costs every query
+        return queryset.order_by(*ordering)

@@ -58,6 +58,9 @@ class Ticket(models.Model):
             models.Index(fields=["usuario", "-fecha_creacion"]),
             models.Index(fields=["estado", "-fecha_creacion"]),
             models.Index(fields=["asignado_a", "-fecha_creacion"]),
+            # the list's default ordering and its other orderings: pages come off an index
+            models.Index(fields=["-fecha_creacion"], name="ticket_fecha_creacion_idx"),
+            models.Index(fields=["-fecha_actualizacion"], name="ticket_fecha_actualizac_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(estado__in=Estado.values), name="ticket_estado_valido"),

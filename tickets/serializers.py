@@ -2,12 +2,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.serializers import FieldsOnceMixin
 from tickets.models import Estado, Interaccion, Prioridad, Ticket, TipoInteraccion
 
 MAX_TEXT = 10_000
 
 
-class TicketSerializer(serializers.ModelSerializer):
+class TicketSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     usuario_id = serializers.IntegerField(read_only=True)
     asignado_a_id = serializers.IntegerField(read_only=True, allow_null=True)
 

@@ -112,7 +112,7 @@ def ticket_change_estado(*, ticket_id, actor: Usuario, estado: str) -> Ticket:
         raise ForbiddenError(_("Solo puedes cerrar tu ticket o reabrirlo si está resuelto."))
     ticket.estado = estado
     ticket.fecha_cierre = timezone.now() if estado == Estado.CERRADO else None
-    ticket.save()
+    ticket.save(update_fields=["estado", "fecha_cierre", "fecha_actualizacion"])
     Interaccion.objects.create(
         ticket=ticket,
         usuario=actor,

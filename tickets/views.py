@@ -7,6 +7,7 @@ from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from core.api.pagination import StandardPagination
+from core.api.rendered import RenderedJSON, render_json
 from tickets import selectors, services
 from tickets.filters import TicketFilter, TicketOrdering
 from tickets.models import Ticket
@@ -46,6 +47,11 @@ class TicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     ordering = ["-fecha_creacion"]
     lookup_value_regex = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
+    def initial(self, request, *args, **kwargs):
+        if self.action == "retrieve":  # the ticket's entry comes with the user's, in one round trip
+            selectors.ticket_detail_expect(ticket_id=kwargs.get("pk"))
+        super().initial(request, *args, **kwargs)
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation, no user
             return Ticket.objects.none()
@@ -60,22 +66,24 @@ class TicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(responses={200: TicketSerializer})
     def retrieve(self, request, pk=None):
-        return Response(
+        return RenderedJSON(
             selectors.ticket_detail(
-                ticket_id=pk, actor=request.user, serialize=lambda t: TicketSerializer(t).data
+                ticket_id=pk, actor=request.user, render=lambda t: render_json(TicketSerializer(t).data)
             )
         )
 
-    @extend_schema(request=TicketUpdateSerializer, responses={200: TicketSerializer})
-    def _must_exist(self, pk) -> None:
-        # an unknown (or unseen) ticket is 404 whatever the body: look before validating it
-        services.ticket_for_actor(ticket_id=pk, actor=self.request.user)
+    def _validated(self, serializer, pk) -> dict:
+        """The body's data. An unknown (or unseen) ticket is 404 whatever the body: a bad body
+        looks the ticket up before answering 400 (a good one is looked up by the service)."""
+        if not serializer.is_valid():
+            services.ticket_for_actor(ticket_id=pk, actor=self.request.user)
+            serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
 
+    @extend_schema(request=TicketUpdateSerializer, responses={200: TicketSerializer})
     def partial_update(self, request, pk=None):
-        self._must_exist(pk)
-        data = TicketUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        ticket = services.ticket_update(ticket_id=pk, actor=request.user, **data.validated_data)
+        data = self._validated(TicketUpdateSerializer(data=request.data), pk)
+        ticket = services.ticket_update(ticket_id=pk, actor=request.user, **data)
         return Response(TicketSerializer(ticket).data)
 
     @extend_schema(
@@ -89,25 +97,22 @@ class TicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["patch"])
     def estado(self, request, pk=None):
-        self._must_exist(pk)
         raw = request.data.get("estado") if hasattr(request.data, "get") else None
-        data = EstadoSerializer(
-            data={"estado": raw if raw is not None else request.query_params.get("nuevo_estado")}
+        data = self._validated(
+            EstadoSerializer(
+                data={"estado": raw if raw is not None else request.query_params.get("nuevo_estado")}
+            ),
+            pk,
         )
-        data.is_valid(raise_exception=True)
-        ticket = services.ticket_change_estado(ticket_id=pk, actor=request.user, **data.validated_data)
+        ticket = services.ticket_change_estado(ticket_id=pk, actor=request.user, **data)
         # the message is part of the integration contract: never translated
         return Response({"mensaje": "Estado actualizado correctamente", "estado": ticket.estado})
 
     @extend_schema(request=AsignarSerializer, responses={200: TicketSerializer})
     @action(detail=True, methods=["patch"], permission_classes=[IsTenantStaff])
     def asignar(self, request, pk=None):
-        self._must_exist(pk)
-        data = AsignarSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        ticket = services.ticket_assign(
-            ticket_id=pk, actor=request.user, asignado_a_id=data.validated_data["asignado_a"]
-        )
+        data = self._validated(AsignarSerializer(data=request.data), pk)
+        ticket = services.ticket_assign(ticket_id=pk, actor=request.user, asignado_a_id=data["asignado_a"])
         return Response(TicketSerializer(ticket).data)
 
     @extend_schema(responses={200: InteraccionSerializer(many=True)})

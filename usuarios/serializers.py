@@ -1,10 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.serializers import FieldsOnceMixin
 from usuarios.models import Rol, Usuario
 
 
-class UsuarioSerializer(serializers.ModelSerializer):
+class UsuarioSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     class Meta:
         model = Usuario
         fields = ["id", "email", "nombre", "apellido", "rol", "activo", "fecha_creacion"]

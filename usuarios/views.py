@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.rendered import RenderedJSON, RenderMemo, render_json
 from core.api.schema import TenantScope
 from usuarios import selectors, services
 from usuarios.auth.throttles import LoginAddressThrottle, LoginThrottle, RegisterThrottle
@@ -103,13 +104,20 @@ class LogoutEverywhereView(APIView):
         return Response({"sesiones_cerradas": ended})
 
 
+# /me is read on every page of the SPA: its body, by the values it shows
+_me_bodies = RenderMemo(lambda user: render_json(UsuarioSerializer(user).data))
+
+
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
     tenant_scope = TenantScope.ANY
 
     @extend_schema(responses={200: UsuarioSerializer})
     def get(self, request):
-        return Response(UsuarioSerializer(request.user).data)
+        user = request.user
+        return RenderedJSON(
+            _me_bodies.body(tuple(getattr(user, f) for f in UsuarioSerializer.Meta.fields), user)
+        )
 
     @extend_schema(request=MeUpdateSerializer, responses={200: UsuarioSerializer})
     def patch(self, request):

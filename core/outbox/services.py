@@ -1,24 +1,28 @@
 """The transactional outbox: events are rows written with the change, delivered after commit.
 
 Delivery publishes to Redis (the integration contract: a list for batch jobs, a pub/sub channel
-for everything) and queues the product's own Celery tasks. A delivery that fails (Redis down)
-leaves the rows pending; the next commit in the tenant, or the periodic sweep, delivers them.
-Rows are claimed with SKIP LOCKED, so concurrent deliverers never send one event twice at once;
-a crash between publishing and marking can repeat an event, which consumers de-duplicate by
-its `evento_id`.
+for everything) and queues the product's own Celery tasks. Right after the write commits, its
+events are delivered from memory, with no second transaction in the request: the rows are
+marked delivered in batches by a thread of the process (core.outbox.marks). The periodic sweep
+(the write marked its tenant for it, in the write's own transaction) delivers what nobody
+marked: a delivery that failed (Redis down, counted in `intentos`), or rows older than
+OUTBOX_SWEEP_GRACE_SECONDS whose writer died before publishing or marking them. Delivery is at
+least once: consumers de-duplicate by `evento_id`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from core.outbox.marks import marks
 from core.outbox.models import Evento
 from core.tenancy.agenda import agenda_due, agenda_forget, agenda_mark
 
@@ -33,17 +37,29 @@ def evento_registrar(*, tipo: str, datos: dict, trabajo: str = "", tarea: str = 
     `trabajo`: also push it to the batch queue as a job of this type. `tarea`: also start this
     Celery task (its dotted path) as task(evento_id=..., **datos)."""
     evento = Evento.objects.create(tipo=tipo, datos=datos, trabajo=trabajo, tarea=tarea)
+    schema = connection.schema_name
     # the sweep's list of tenants to look at, written with the event: it visits only these
-    agenda_mark(schema=connection.schema_name, tarea=AGENDA)
-    transaction.on_commit(_entregar_tras_commit)
+    agenda_mark(schema=schema, tarea=AGENDA)
+    transaction.on_commit(lambda: _entregar_tras_commit(evento, schema))
     return evento
 
 
-def _entregar_tras_commit() -> None:
+def _entregar_tras_commit(evento: Evento, schema: str) -> None:
+    if not settings.REDIS_URL:  # no Redis (development): tasks run inline, the row says so
+        _start_tasks([evento])
+        Evento.objects.filter(pk=evento.pk).update(entregado_en=timezone.now(), intentos=1)
+        return
     try:
-        eventos_entregar_pendientes()
-    except Exception:  # the change is committed; delivery is retried by the sweep
-        logger.exception("Event delivery after commit failed; left for the sweep")
+        _deliver([evento], schema)
+        marks.add(schema=schema, evento_id=evento.pk)
+    except Exception as exc:  # noqa: BLE001  the change is committed; the sweep delivers it
+        logger.warning(
+            "Event %s of %s not delivered after commit (left for the sweep): %s", evento.pk, schema, exc
+        )
+        try:
+            Evento.objects.filter(pk=evento.pk).update(intentos=F("intentos") + 1)
+        except Exception:  # the sweep takes it anyway, with its grace
+            logger.exception("Could not count the failed delivery of event %s", evento.pk)
 
 
 def _messages(evento: Evento, schema: str) -> tuple[str | None, str]:
@@ -57,10 +73,18 @@ def _messages(evento: Evento, schema: str) -> tuple[str | None, str]:
     return queued, channel
 
 
-def _publish(eventos: list[Evento], schema: str) -> None:
+def _redis():
     from django_redis import get_redis_connection
 
-    pipe = get_redis_connection("default").pipeline(transaction=True)
+    return get_redis_connection("default")
+
+
+def _deliver(eventos: list[Evento], schema: str) -> None:
+    """Start their tasks, then publish them (one MULTI)."""
+    _start_tasks(eventos)
+    if not settings.REDIS_URL:
+        return
+    pipe = _redis().pipeline(transaction=True)
     queued_any = False
     for evento in eventos:
         queued, channel = _messages(evento, schema)
@@ -80,27 +104,33 @@ def _start_tasks(eventos: list[Evento]) -> None:
 
 
 def eventos_entregar_pendientes(*, limite: int = 200) -> int:
-    """Deliver this schema's pending events (oldest first). Returns how many were delivered."""
+    """The sweep's work in this schema: deliver the pending events (oldest first) that no
+    writer is still delivering. Returns how many were delivered."""
     schema = connection.schema_name
+    marks.flush()  # this process's own deliveries are marked first, never sent twice
+    grace = timezone.now() - timedelta(seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS)
     with transaction.atomic():
         eventos = list(
             Evento.objects.select_for_update(skip_locked=True)
             .filter(entregado_en__isnull=True)
+            .filter(Q(intentos__gt=0) | Q(fecha_creacion__lt=grace))
             .order_by("id")[:limite]
         )
         if not eventos:
             return 0
         ids = [e.pk for e in eventos]
         try:
-            if settings.REDIS_URL:
-                _publish(eventos, schema)
-            _start_tasks(eventos)
+            _deliver(eventos, schema)
         except Exception as exc:  # noqa: BLE001  Redis or the broker failing in any way: keep them pending
             logger.warning("Could not deliver %d events of %s: %s", len(ids), schema, exc)
             Evento.objects.filter(pk__in=ids).update(intentos=F("intentos") + 1)
             return 0
         Evento.objects.filter(pk__in=ids).update(entregado_en=timezone.now(), intentos=F("intentos") + 1)
     return len(eventos)
+
+
+def _pendientes_en_curso() -> bool:
+    return Evento.objects.filter(entregado_en__isnull=True).exists()
 
 
 def eventos_entregar_todos(*, todos: bool = False) -> int:
@@ -126,6 +156,6 @@ def eventos_entregar_todos(*, todos: bool = False) -> int:
         with schema_context(schema):
             while delivered := eventos_entregar_pendientes():
                 total += delivered
-            if Evento.objects.filter(entregado_en__isnull=True).exists():  # delivery failed: next run
+            if _pendientes_en_curso():  # delivery failed, or still in its writer's hands: next run
                 agenda_mark(schema=schema, tarea=AGENDA)
     return total

@@ -14,6 +14,7 @@ from core.errors import UnavailableError
 from core.tenancy.errors import TENANT_ERRORS
 from core.tenancy.maintenance import TenantMaintenance, write_enter, write_leave
 from core.tenancy.resolver import resolve_tenant
+from core.versioned_cache import request_scope
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,8 @@ class TenantMiddleware:
             request.urlconf = settings.ROOT_URLCONF
         set_urlconf(request.urlconf)
         try:
-            return self.get_response(request)
+            with request_scope():
+                return self.get_response(request)
         finally:
             gate = getattr(request, "_write_gate", None)
             if gate is not None:

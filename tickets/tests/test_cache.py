@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+import redis
 from django.core.cache import cache
 from django_redis import get_redis_connection
 from django_tenants.utils import schema_context
@@ -74,3 +75,56 @@ def test_user_details_cache_follows_a_rename(desk, usuario_a, soporte_a, api):
     assert author_name() == "Nombre"
     api.patch("/api/usuarios/me/", tenant="alfa", token=usuario_a.token, json={"nombre": "Renombrada"})
     assert author_name() == "Renombrada"
+
+
+def test_a_warm_ticket_detail_costs_one_redis_round_trip(usuario_a):
+    """The user behind the token and the ticket come in one MGET (versioned_cache.expect)."""
+    from core.testing.factories import access_for
+    from core.testing.processes import RedisProcess, gunicorn, server_env
+
+    own = RedisProcess()
+    if own.binary is None:
+        pytest.fail("redis-server is needed to count a request's round trips")
+    own.start()
+    try:
+        with gunicorn(server_env(REDIS_URL=own.url), workers=1, threads=1) as url:
+            import httpx
+
+            headers = {"X-Tenant-ID": "alfa", "Authorization": f"Bearer {access_for('alfa', usuario_a.user)}"}
+            with httpx.Client(base_url=url, headers=headers) as client:
+                ticket = client.post("/api/tickets/tickets/", json={"titulo": "Una vuelta"}).json()
+                path = f"/api/tickets/tickets/{ticket['id']}/"
+                assert client.get(path).json() == ticket
+                stats = redis.Redis.from_url(own.url)
+                stats.config_resetstat()
+                for _ in range(5):
+                    assert client.get(path).json() == ticket
+                calls = {
+                    name: info["calls"]
+                    for name, info in stats.info("commandstats").items()
+                    if not name.startswith(("cmdstat_config", "cmdstat_info"))
+                }
+    finally:
+        own.stop()
+    assert calls == {"cmdstat_mget": 5}, calls
+
+
+def test_an_entry_of_an_older_release_is_a_miss(desk, usuario_a):
+    """Entries kept the serialized dict before bodies were stored rendered."""
+    from core.invalidation import watcher
+
+    ticket = desk.new(usuario_a)
+    key = f"ticket:{ticket['id']}"
+    with schema_context("alfa"):
+        known = watcher.version("alfa", key)
+        cache.set(key, {**watcher.stamp(known), "data": {**ticket, "titulo": "de otra versión"}}, 60)
+    assert desk.get(usuario_a, ticket["id"]).json() == ticket
+
+
+def test_me_follows_a_rename_at_once(api, usuario_a):
+    assert api.get("/api/usuarios/me/", tenant="alfa", token=usuario_a.token).json()["nombre"] == "Nombre"
+    api.patch("/api/usuarios/me/", tenant="alfa", token=usuario_a.token, json={"nombre": "Otra"})
+    try:
+        assert api.get("/api/usuarios/me/", tenant="alfa", token=usuario_a.token).json()["nombre"] == "Otra"
+    finally:
+        api.patch("/api/usuarios/me/", tenant="alfa", token=usuario_a.token, json={"nombre": "Nombre"})

@@ -13,6 +13,7 @@ from django.db import transaction
 from django_tenants.utils import schema_context
 
 from core.local_services import BASE_DIR
+from core.outbox.marks import marks
 from core.outbox.models import Evento
 from core.testing.factories import access_for, create_user
 from core.testing.processes import RedisProcess, gunicorn, server_env
@@ -165,3 +166,22 @@ def test_events_written_while_redis_is_down_are_delivered_once_when_it_returns(a
             assert len(_for_ticket(queued, ticket_id)) == 1
     finally:
         own_redis.stop()
+
+
+def test_a_state_change_writes_its_event_in_its_own_transaction_only(
+    desk, usuario_a, soporte_a, sql_log, subscriber
+):
+    ticket = desk.new(usuario_a)
+    marks.flush()
+    sql_log.clear()
+    assert desk.estado(soporte_a, ticket["id"], "en_proceso").status_code == 200
+    assert [s for s in sql_log.statements if 'INSERT INTO "outbox_evento"' in s]
+    # the request marks nothing itself: the process's marks thread does, for many writes at once
+    assert not [s for s in sql_log.statements if 'UPDATE "outbox_evento"' in s], sql_log.statements
+    with schema_context("alfa"):
+        evento = Evento.objects.get(tipo="estado_cambiado", datos__ticket_id=ticket["id"])
+    assert [m for m in subscriber.messages() if m.get("evento_id") == str(evento.evento_id)] != []
+    marks.flush()
+    with schema_context("alfa"):
+        evento.refresh_from_db()
+    assert evento.entregado_en is not None and evento.intentos == 1

@@ -1,0 +1,54 @@
+"""The JSON API skips the browser's middleware (sessions, CSRF, messages); the admin keeps it."""
+
+import httpx
+from django.core.checks import run_checks
+
+from core.testing.admin import AdminBrowser
+from core.testing.client import assert_error
+
+
+def test_an_api_request_reads_no_session_and_sets_no_cookie(api, usuario_a, sql_log):
+    api.get("/api/usuarios/me/", tenant="alfa", token=usuario_a.token)
+    sql_log.clear()
+    response = api.get(
+        "/api/usuarios/me/",
+        tenant="alfa",
+        token=usuario_a.token,
+        headers={"Cookie": "sessionid=whatever; csrftoken=abc"},
+    )
+    assert response.status_code == 200
+    assert "set-cookie" not in response.headers
+    assert "Cookie" not in response.headers.get("vary", "")
+    assert not [s for s in sql_log.statements if "django_session" in s]
+
+
+def test_an_api_write_needs_no_csrf_token_but_a_bad_token_is_still_refused(api, usuario_a):
+    created = api.post(
+        "/api/tickets/tickets/",
+        tenant="alfa",
+        token=usuario_a.token,
+        json={"titulo": "Sin CSRF"},
+        headers={"Cookie": "csrftoken=abc"},
+    )
+    assert created.status_code == 201, created.text
+    refused = api.post("/api/tickets/tickets/", tenant="alfa", token="no-es-un-token", json={"titulo": "x"})
+    assert_error(refused, 401)
+
+
+def test_the_admin_still_has_sessions_and_csrf(http_server, admin_a):
+    with httpx.Client(base_url=http_server.url, headers={"Host": "alfa.localhost"}) as client:
+        page = client.get("/admin/login/")
+        assert page.status_code == 200 and "csrftoken" in client.cookies
+        without_token = client.post("/admin/login/", data={"username": admin_a.email, "password": "x"})
+        assert without_token.status_code == 403  # CSRF refused it: the browser stack ran
+    browser = AdminBrowser(http_server.url, "alfa.localhost")
+    assert browser.login(admin_a.email).status_code == 302  # a session, kept by the cookie
+    assert browser.get("/admin/usuarios/usuario/").status_code == 200
+
+
+def test_the_check_names_a_browser_middleware_taken_away(settings):
+    settings.BROWSER_MIDDLEWARE = [
+        m for m in settings.BROWSER_MIDDLEWARE if m != "django.middleware.csrf.CsrfViewMiddleware"
+    ]
+    errors = [e for e in run_checks() if e.id == "core.E002"]
+    assert len(errors) == 1 and "CsrfViewMiddleware" in errors[0].msg
