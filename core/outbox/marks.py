@@ -26,11 +26,13 @@ IDLE_CLOSE_SECONDS = 1.0  # the thread's connection is closed after this long wi
 
 class DeliveredMarks:
     def __init__(self) -> None:
-        self._queue: queue.Queue[tuple[str, int]] = queue.Queue()
+        self._queue: queue.Queue[tuple[str, str]] = queue.Queue()
         self._lock = threading.Lock()
         self._pid: int | None = None
 
-    def add(self, *, schema: str, evento_id: int) -> None:
+    def add(self, *, schema: str, evento_id: str) -> None:
+        """`evento_id` (the event's uuid, not its row id): a schema dropped and made again
+        numbers its rows from 1, and a late mark must not land on another event."""
         self._ensure_thread()
         self._queue.put((schema, evento_id))
 
@@ -78,8 +80,8 @@ class DeliveredMarks:
                     self._queue.task_done()
 
     @staticmethod
-    def _write(marks: list[tuple[str, int]]) -> None:
-        by_schema: dict[str, list[int]] = defaultdict(list)
+    def _write(marks: list[tuple[str, str]]) -> None:
+        by_schema: dict[str, list[str]] = defaultdict(list)
         for schema, evento_id in marks:
             by_schema[schema].append(evento_id)
         connection = connections["default"]
@@ -93,7 +95,7 @@ class DeliveredMarks:
                 with connection.cursor() as cursor:
                     cursor.execute(
                         f"UPDATE {table} SET entregado_en = now(), intentos = intentos + 1 "  # noqa: S608
-                        "WHERE id = ANY(%s) AND entregado_en IS NULL",
+                        "WHERE evento_id = ANY(%s::uuid[]) AND entregado_en IS NULL",
                         [ids],
                     )
             except Exception:  # the sweep sends them again after its grace

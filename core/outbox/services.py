@@ -51,7 +51,7 @@ def _entregar_tras_commit(evento: Evento, schema: str) -> None:
         return
     try:
         _deliver([evento], schema)
-        marks.add(schema=schema, evento_id=evento.pk)
+        marks.add(schema=schema, evento_id=str(evento.evento_id))
     except Exception as exc:  # noqa: BLE001  the change is committed; the sweep delivers it
         logger.warning(
             "Event %s of %s not delivered after commit (left for the sweep): %s", evento.pk, schema, exc
