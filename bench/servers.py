@@ -38,7 +38,7 @@ def command(kind: str, app: str, port: int, workers: int) -> list[str]:
                 "--log-level", "warning"]  # fmt: skip
     if kind == "granian":
         return [sys.executable, "-m", "granian", "--interface", "wsgi", app, "--host", bind[0],
-                "--port", bind[1], "--workers", str(workers), "--blocking-threads", "4",
+                "--port", bind[1], "--workers", str(workers), "--blocking-threads", os.environ.get("BENCH_GRANIAN_THREADS", "4"),
                 "--log-level", "warning", "--no-ws"]  # fmt: skip
     if kind == "uvicorn":
         return [sys.executable, "-m", "uvicorn", app, "--host", bind[0], "--port", bind[1],

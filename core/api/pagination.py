@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
@@ -6,9 +8,10 @@ from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
 
-def planner_rows(queryset: QuerySet) -> int:
+def planner_rows(queryset: QuerySet, sql: str | None = None, params: tuple = ()) -> int:
     """PostgreSQL's estimate of how many rows the query returns (EXPLAIN, nothing is read)."""
-    sql, params = queryset.order_by().query.sql_with_params()
+    if sql is None:
+        sql, params = queryset.order_by().query.sql_with_params()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
@@ -17,6 +20,28 @@ def planner_rows(queryset: QuerySet) -> int:
 
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class _BigQueries:
+    """Query shapes (schema, SQL, parameters) whose last count went past the limit, for a
+    minute: their next count asks the planner only, instead of counting the capped rows too."""
+
+    SECONDS = 60.0
+    SIZE = 2048
+
+    def __init__(self) -> None:
+        self._until: dict[tuple, float] = {}
+
+    def seen(self, shape: tuple) -> bool:
+        return self._until.get(shape, 0.0) > time.monotonic()
+
+    def remember(self, shape: tuple) -> None:
+        if len(self._until) >= self.SIZE:
+            self._until.clear()
+        self._until[shape] = time.monotonic() + self.SECONDS
+
+
+_big = _BigQueries()
 
 
 class EstimatingPaginator(Paginator):
@@ -33,10 +58,17 @@ class EstimatingPaginator(Paginator):
         limit = settings.PAGE_COUNT_EXACT_LIMIT
         if not isinstance(qs, QuerySet):
             return super().count, False
+        sql, params = qs.order_by().query.sql_with_params()
+        shape = (connections[qs.db].schema_name, sql, tuple(map(str, params)))
+        if _big.seen(shape):  # was past the limit a moment ago: the estimate alone, if it still is
+            estimate = planner_rows(qs, sql, params)
+            if estimate > limit:
+                return estimate, True
         exact = qs.order_by().values("pk")[: limit + 1].count()
         if exact <= limit:
             return exact, False
-        return max(limit + 1, planner_rows(qs)), True
+        _big.remember(shape)
+        return max(limit + 1, planner_rows(qs, sql, params)), True
 
     @cached_property
     def count(self) -> int:
@@ -69,9 +101,10 @@ class EstimatingPaginator(Paginator):
             raise EmptyPage(self.error_messages["no_results"])
         page = EstimatedPage(rows[: self.per_page], number, self)
         page.more = len(rows) > self.per_page
-        # the count never says less than what the pages show
         seen = bottom + len(rows)
-        if seen > self.count:
+        if not page.more:  # the last page: now the count is known exactly
+            self.__dict__["count"] = seen
+        elif seen > self.count:  # never less than what the pages show
             self.__dict__["count"] = seen
         return page
 

@@ -16,7 +16,9 @@ import threading
 import time
 from collections import defaultdict
 
+import psycopg2
 from django.db import connections
+from psycopg2 import sql
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,7 @@ class DeliveredMarks:
         with self._lock:
             if self._pid != os.getpid():  # first use in this process (or a forked child)
                 self._queue = queue.Queue()
+                self._db = None  # a parent's connection is the parent's
                 self._pid = os.getpid()
                 threading.Thread(target=self._run, name="outbox-marks", daemon=True).start()
 
@@ -64,7 +67,7 @@ class DeliveredMarks:
             try:
                 first = self._queue.get(timeout=IDLE_CLOSE_SECONDS)
             except queue.Empty:
-                connections["default"].close()  # idle: give the connection back
+                self._close()  # idle: give the connection back
                 continue
             batch = [first]
             try:
@@ -79,33 +82,40 @@ class DeliveredMarks:
                 for _ in batch:
                     self._queue.task_done()
 
-    @staticmethod
-    def _write(marks: list[tuple[str, str]]) -> None:
+    _db = None  # the thread's own connection (psycopg2, autocommit), named for pg_stat_activity
+
+    def _connection(self):
+        if self._db is None or self._db.closed:
+            params = connections["default"].get_connection_params()
+            name = params.get("application_name") or ""
+            params["application_name"] = f"{name} outbox-marks".strip()
+            self._db = psycopg2.connect(**params)
+            self._db.autocommit = True
+        return self._db
+
+    def _close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _write(self, marks: list[tuple[str, str]]) -> None:
         by_schema: dict[str, list[str]] = defaultdict(list)
         for schema, evento_id in marks:
             by_schema[schema].append(evento_id)
-        connection = connections["default"]
-        if connection.connection is None:
-            connection.ensure_connection()
-            with connection.cursor() as cursor:  # told apart from the request threads' ones
-                cursor.execute("SET application_name = %s", [f"{_app_name(connection)}outbox-marks"])
         for schema, ids in by_schema.items():
-            table = f"{connection.ops.quote_name(schema)}.outbox_evento"
+            table = sql.SQL("{}.outbox_evento").format(sql.Identifier(schema))
             try:
-                with connection.cursor() as cursor:
+                with self._connection().cursor() as cursor:
                     cursor.execute(
-                        f"UPDATE {table} SET entregado_en = now(), intentos = intentos + 1 "  # noqa: S608
-                        "WHERE evento_id = ANY(%s::uuid[]) AND entregado_en IS NULL",
+                        sql.SQL(
+                            "UPDATE {} SET entregado_en = now(), intentos = intentos + 1 "
+                            "WHERE evento_id = ANY(%s::uuid[]) AND entregado_en IS NULL"
+                        ).format(table),
                         [ids],
                     )
             except Exception:  # the sweep sends them again after its grace
                 logger.exception("Could not mark %d delivered events of %s", len(ids), schema)
-                connection.close()
-
-
-def _app_name(connection) -> str:
-    name = connection.settings_dict.get("OPTIONS", {}).get("application_name") or ""
-    return f"{name} " if name else ""
+                self._close()
 
 
 marks = DeliveredMarks()
