@@ -8,7 +8,7 @@ WORKERS ?= 2
 # off) when the environment has none, then runs the command. Settings themselves read the environment only.
 LOCAL := $(BIN)/python -m core.local_services
 
-.PHONY: run serve test lint format check-migrations bench bench-tenants install worker fuzz
+.PHONY: run serve stop test lint format check-migrations bench bench-tenants install worker fuzz
 
 install: $(VENV)/.installed
 
@@ -34,13 +34,18 @@ serve:
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/python manage.py preparar_demo --port $(PORT)
-	@if $(BIN)/python manage.py shell -c "from django.conf import settings; raise SystemExit(not settings.REDIS_URL)"; then \
+	@if $(BIN)/python manage.py shell --no-imports -v 0 -c "from django.conf import settings; raise SystemExit(not settings.REDIS_URL)"; then \
 		echo "Celery worker: $(BIN)/celery -A core worker -B"; \
-		mkdir -p .data; $(BIN)/celery -A core worker -B -l info -s .data/celerybeat-schedule --concurrency 2 & \
+		mkdir -p .data; $(BIN)/celery -A core worker -B -l warning -s .data/celerybeat-schedule --concurrency 2 & \
 		trap "kill $$! 2>/dev/null" EXIT INT TERM; \
 	else echo "Sin Redis: las tareas se ejecutan en línea."; fi; \
 	$(BIN)/granian --interface wsgi core.wsgi:application --host 127.0.0.1 --port $(PORT) \
 		--workers $(WORKERS) --blocking-threads 4 --respawn-failed-workers --no-ws --access-log
+
+# The embedded PostgreSQL (.data/postgres), if one is running; `make run` and `make test` stop the
+# one they started when they end. To start from scratch: `make stop && rm -rf .data/postgres`.
+stop:
+	@test -x $(BIN)/python && $(BIN)/python -m core.local_services --stop || true
 
 worker: install
 	$(LOCAL) $(BIN)/celery -A core worker -B -l info -s .data/celerybeat-schedule

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from backups.models import BackupConfiguration, BackupRecord
+from backups.services import backup_configuration_update
 from core.tenancy.admin import TenantOnlyAdmin
 
 
@@ -21,4 +22,9 @@ class BackupRecordAdmin(TenantOnlyAdmin, admin.ModelAdmin):
 
 @admin.register(BackupConfiguration)
 class BackupConfigurationAdmin(TenantOnlyAdmin, admin.ModelAdmin):
-    list_display = ["schedule", "hora", "retention", "activo"]
+    list_display = ["schedule", "hora", "retention", "activo", "vigente_desde"]
+    readonly_fields = ["vigente_desde"]
+
+    def save_model(self, request, obj, form, change):
+        # through the service: a new schedule counts from now and the sweep looks again
+        backup_configuration_update(**{name: form.cleaned_data[name] for name in form.changed_data})

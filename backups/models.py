@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -74,6 +75,9 @@ class BackupConfiguration(models.Model):
         default=7, validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
     activo = models.BooleanField(default=True)
+    # when this schedule took effect: the first automatic backup is the schedule's first slot
+    # after it (not one right away)
+    vigente_desde = models.DateTimeField(_("vigente desde"), default=timezone.now)
 
     class Meta:
         constraints = [

@@ -220,7 +220,7 @@ def _drive_wrk(
             [
                 "wrk",
                 "-t",
-                "2",
+                str(min(2, connections or CONNECTIONS)),  # wrk wants a connection per thread
                 "-c",
                 str(connections or CONNECTIONS),
                 "-d",

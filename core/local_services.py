@@ -9,13 +9,20 @@ runs the command:
 - no DATABASE_URL: an embedded PostgreSQL (the `pgserver` package) is started, or reused, with its
   data under `.data/postgres`, and its URL exported;
 - no REDIS_URL: the Redis on 127.0.0.1:6379 if it answers, else REDIS_URL=off (no Redis).
+
+An embedded PostgreSQL that this run started is stopped when the command ends (Ctrl-C included);
+one that was already running is left as it was. `python -m core.local_services --stop` (`make
+stop`) stops it.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -40,6 +47,29 @@ def embedded_postgres_url() -> str:
     # `migrate` followed by `gunicorn` reuse one running server.
     server = pgserver.get_server(pg_dir, cleanup_mode=None)
     return server.get_uri()
+
+
+def embedded_postgres_pid() -> int | None:
+    """The embedded PostgreSQL's postmaster, if it is running."""
+    try:
+        pid = int((data_dir() / "postgres" / "postmaster.pid").read_text().split()[0])
+        os.kill(pid, 0)
+    except (OSError, ValueError, IndexError):
+        return None
+    return pid
+
+
+def stop_embedded_postgres(timeout: float = 60) -> bool:
+    """Stop the embedded PostgreSQL (a fast shutdown: SIGINT to the postmaster); False if it was
+    not running."""
+    pid = embedded_postgres_pid()
+    if pid is None:
+        return False
+    os.kill(pid, signal.SIGINT)
+    deadline = time.monotonic() + timeout
+    while embedded_postgres_pid() == pid and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return True
 
 
 def embedded_postgres_bin_dir() -> Path | None:
@@ -74,8 +104,27 @@ def development_environment(environ: dict[str, str]) -> dict[str, str]:
 
 def main(argv: list[str]) -> None:
     if not argv:
-        raise SystemExit("uso: python -m core.local_services <orden> [argumentos...]")
-    os.execvpe(argv[0], argv, development_environment(dict(os.environ)))
+        raise SystemExit("uso: python -m core.local_services <orden> [argumentos...] | --stop")
+    if argv == ["--stop"]:
+        stopped = stop_embedded_postgres()
+        print("PostgreSQL embebido detenido." if stopped else "El PostgreSQL embebido no estaba en marcha.")
+        return
+    starts_it = not os.environ.get("DATABASE_URL") and embedded_postgres_pid() is None
+    env = development_environment(dict(os.environ))
+    if not starts_it:
+        os.execvpe(argv[0], argv, env)
+    # This run started the embedded PostgreSQL: the command runs as a child, and PostgreSQL
+    # stops when it ends. Ctrl-C reaches the command from the terminal; here it only waits.
+    signal.signal(signal.SIGINT, lambda *_: None)
+    try:
+        proc = subprocess.Popen(argv, env=env)
+    except OSError as exc:
+        stop_embedded_postgres()
+        raise SystemExit(f"{argv[0]}: {exc}") from exc
+    signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
+    code = proc.wait()
+    stop_embedded_postgres()
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":

@@ -67,6 +67,8 @@ SHARED_APPS = [
     "rest_framework_simplejwt",
     "django_filters",
     "drf_spectacular",
+    # Swagger UI and ReDoc served from the app, pinned: /api/docs/ works without internet
+    "drf_spectacular_sidecar",
     "corsheaders",
 ]
 
@@ -371,6 +373,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.add_error_responses",
@@ -411,7 +416,14 @@ CORS_ALLOW_HEADERS = (
     "x-tenant",
     "idempotency-key",
 )
-CORS_EXPOSE_HEADERS = ("retry-after", "content-disposition")
+CORS_EXPOSE_HEADERS = ("retry-after", "content-disposition", "idempotent-replayed")
+# Development only: the usual local SPA dev servers (Vite, CRA/Next, Angular, Vue CLI) may call
+# the API without configuring anything; never with DEBUG off. CORS_DEV_ORIGINS=false turns it off.
+DEV_SPA_ORIGINS = [
+    f"http://{host}:{port}" for host in ("localhost", "127.0.0.1") for port in (5173, 3000, 4200, 8080)
+]
+if DEBUG and env.bool("CORS_DEV_ORIGINS", default=True):
+    CORS_ALLOWED_ORIGINS += [o for o in DEV_SPA_ORIGINS if o not in CORS_ALLOWED_ORIGINS]
 
 # --- i18n -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "es"
@@ -460,6 +472,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # a 4xx is the access log's line (and the client's JSON error): Django's own warning
+        # would log every one a second time; 5xx are still logged here, with their traceback
+        "django.request": {"level": "ERROR"},
         "django_redis": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
     },

@@ -17,6 +17,9 @@ from core.tenancy.agenda import agenda_forget
 @transaction.atomic
 def backup_configuration_update(**fields) -> BackupConfiguration:
     config = backup_configuration()
+    timing = ("schedule", "hora", "activo")
+    if any(name in fields and fields[name] != getattr(config, name) for name in timing):
+        config.vigente_desde = timezone.now()  # a new schedule: its first slot counts from now
     for name, value in fields.items():
         setattr(config, name, value)
     config.save()
@@ -36,9 +39,23 @@ INTERVALS = {
 }
 
 
+def _first_slot(config: BackupConfiguration):
+    """The schedule's first time after it took effect: the next `hora` for daily and weekly
+    schedules, one interval later for the others."""
+    start = config.vigente_desde
+    if config.schedule in (Frecuencia.DAILY, Frecuencia.WEEKLY):
+        local = timezone.localtime(start)
+        slot = local.replace(
+            hour=config.hora.hour, minute=config.hora.minute, second=config.hora.second, microsecond=0
+        )
+        return slot if slot > local else slot + timedelta(days=1)
+    return start + INTERVALS[Frecuencia(config.schedule)]
+
+
 def backup_is_due(*, now=None) -> bool:
-    """Due when the interval has passed since the last automatic backup started and, for daily
-    and weekly schedules, today's `hora` has been reached."""
+    """Due at the schedule's first slot, then when the interval has passed since the last
+    automatic backup started and, for daily and weekly schedules, today's `hora` has been
+    reached."""
     config = backup_configuration()
     if not config.activo:
         return False
@@ -48,7 +65,9 @@ def backup_is_due(*, now=None) -> bool:
         .exclude(estado=EstadoBackup.FALLIDO)
         .first()
     )
-    if last and now - last.created_at < INTERVALS[Frecuencia(config.schedule)] - timedelta(minutes=10):
+    if last is None:
+        return now >= _first_slot(config)
+    if now - last.created_at < INTERVALS[Frecuencia(config.schedule)] - timedelta(minutes=10):
         return False
     if config.schedule in (Frecuencia.DAILY, Frecuencia.WEEKLY):
         return timezone.localtime(now).time() >= config.hora
@@ -67,9 +86,9 @@ def backup_next_check(*, now=None):
         .exclude(estado=EstadoBackup.FALLIDO)
         .first()
     )
-    earliest = now
-    if last:
-        earliest = max(now, last.created_at + INTERVALS[Frecuencia(config.schedule)] - timedelta(minutes=10))
+    if last is None:
+        return max(now, _first_slot(config))
+    earliest = max(now, last.created_at + INTERVALS[Frecuencia(config.schedule)] - timedelta(minutes=10))
     if config.schedule in (Frecuencia.DAILY, Frecuencia.WEEKLY):
         local = timezone.localtime(earliest)
         if local.time() < config.hora:

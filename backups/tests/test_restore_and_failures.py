@@ -20,7 +20,7 @@ from django_tenants.utils import schema_context
 
 from backups import services
 from backups.crypto import MAGIC
-from backups.models import BackupRecord, EstadoBackup
+from backups.models import BackupConfiguration, BackupRecord, EstadoBackup
 from backups.tests.conftest import FAKE_KEY
 from core.outbox.marks import marks
 from core.testing.client import assert_error
@@ -305,12 +305,33 @@ def test_schedule_decides_when_a_backup_is_due(fresh_tenant):
     schema = fresh_tenant.schema_name
     with schema_context(schema):
         services.backup_configuration_update(schedule="every_6h")
-        assert services.backup_is_due()
+        assert not services.backup_is_due()  # the first comes a whole interval after the change
+        assert services.backup_is_due(now=timezone.now() + timedelta(hours=6, minutes=1))
         record, _ = services.backup_create(backup_type="automatic", allow_async=False)
         assert not services.backup_is_due()
         assert services.backup_is_due(now=timezone.now() + timedelta(hours=6))
         services.backup_configuration_update(activo=False)
         assert not services.backup_is_due(now=timezone.now() + timedelta(days=30))
+
+
+def test_a_daily_schedule_takes_its_first_backup_at_its_hour_not_at_start(fresh_tenant):
+    from datetime import datetime, time
+
+    schema = fresh_tenant.schema_name
+    tz = timezone.get_current_timezone()
+    started = datetime(2026, 12, 2, 10, 0, tzinfo=tz)  # the tenant is set up at 10:00
+    with schema_context(schema):
+        services.backup_configuration_update(schedule="daily", hora=time(3, 0))
+        BackupConfiguration.objects.update(vigente_desde=started)
+        assert not services.backup_is_due(now=started + timedelta(minutes=5))
+        assert not services.backup_is_due(now=datetime(2026, 12, 3, 2, 59, tzinfo=tz))
+        assert services.backup_is_due(now=datetime(2026, 12, 3, 3, 0, tzinfo=tz))
+        assert services.backup_next_check(now=started + timedelta(minutes=5)) == datetime(
+            2026, 12, 3, 3, 0, tzinfo=tz
+        )
+        # set before its hour, the first is the same day
+        BackupConfiguration.objects.update(vigente_desde=datetime(2026, 12, 2, 1, 0, tzinfo=tz))
+        assert services.backup_is_due(now=datetime(2026, 12, 2, 3, 0, tzinfo=tz))
 
 
 def test_backup_tenants_goes_on_after_a_failure_and_exits_non_zero(

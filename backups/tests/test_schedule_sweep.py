@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from backups import services
+from backups.models import BackupConfiguration
 from backups.tasks import backups_programados
 from core.models import AgendaTenant
 
@@ -20,6 +21,8 @@ def test_the_sweep_backs_up_a_due_tenant_then_leaves_it_alone_until_its_next_tim
     schema = fresh_tenant.schema_name
     with schema_context(schema):
         services.backup_configuration_update(hora=datetime.time(0, 0))
+        # set up yesterday: today's midnight slot has passed
+        BackupConfiguration.objects.update(vigente_desde=timezone.now() - datetime.timedelta(days=1))
     assert _agenda(schema) is None
 
     first = backups_programados()

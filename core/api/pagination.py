@@ -19,26 +19,40 @@ def planner_rows(queryset: QuerySet, sql: str | None = None, params: tuple = ())
         import json
 
         plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
+    return int(_rows(plan[0]["Plan"]))
+
+
+def _rows(node: dict) -> float:
+    """A plan's row estimate. On Citus a distributed schema's query is a Custom Scan whose own
+    estimate is a placeholder: the worker's plan (its one task's) has the real one."""
+    tasks = node.get("Distributed Query", {}).get("Job", {}).get("Tasks") or []
+    for task in tasks:
+        for remote in task.get("Remote Plan") or []:
+            for part in remote if isinstance(remote, list) else [remote]:
+                if isinstance(part, dict) and "Plan" in part:
+                    return part["Plan"]["Plan Rows"]
+    return node["Plan Rows"]
 
 
 class _BigQueries:
-    """Query shapes (schema, SQL, parameters) whose last count went past the limit, for a
-    minute: their next count asks the planner only, instead of counting the capped rows too."""
+    """Query shapes (schema, SQL, parameters) whose last count went past the limit, with the
+    estimate given then, for a minute: their next pages reuse it instead of counting again
+    (an estimate a minute old is still an estimate; the last page's count is exact anyway)."""
 
     SECONDS = 60.0
     SIZE = 2048
 
     def __init__(self) -> None:
-        self._until: dict[tuple, float] = {}
+        self._known: dict[tuple, tuple[float, int]] = {}
 
-    def seen(self, shape: tuple) -> bool:
-        return self._until.get(shape, 0.0) > time.monotonic()
+    def estimate(self, shape: tuple) -> int | None:
+        until, rows = self._known.get(shape, (0.0, 0))
+        return rows if until > time.monotonic() else None
 
-    def remember(self, shape: tuple) -> None:
-        if len(self._until) >= self.SIZE:
-            self._until.clear()
-        self._until[shape] = time.monotonic() + self.SECONDS
+    def remember(self, shape: tuple, rows: int) -> None:
+        if len(self._known) >= self.SIZE:
+            self._known.clear()
+        self._known[shape] = (time.monotonic() + self.SECONDS, rows)
 
 
 _big = _BigQueries()
@@ -60,15 +74,15 @@ class EstimatingPaginator(Paginator):
             return super().count, False
         sql, params = qs.order_by().query.sql_with_params()
         shape = (connections[qs.db].schema_name, sql, tuple(map(str, params)))
-        if _big.seen(shape):  # was past the limit a moment ago: the estimate alone, if it still is
-            estimate = planner_rows(qs, sql, params)
-            if estimate > limit:
-                return estimate, True
+        known = _big.estimate(shape)
+        if known is not None:  # past the limit a moment ago
+            return known, True
         exact = qs.order_by().values("pk")[: limit + 1].count()
         if exact <= limit:
             return exact, False
-        _big.remember(shape)
-        return max(limit + 1, planner_rows(qs, sql, params)), True
+        estimate = max(limit + 1, planner_rows(qs, sql, params))
+        _big.remember(shape, estimate)
+        return estimate, True
 
     @cached_property
     def count(self) -> int:

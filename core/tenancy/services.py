@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.management import call_command
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from django_tenants.clone import CloneSchema
@@ -95,6 +96,15 @@ def domain_validate(dominio: str) -> str:
 
 
 def _validate_admin(admin: dict) -> None:
+    """The first admin as the API checks a user: a valid email and a password the validators
+    accept (the command and the API share this)."""
+    email = str(admin.get("email") or "").strip()
+    try:
+        if len(email) > 254:
+            raise DjangoValidationError(_("El email no puede tener más de 254 caracteres."))
+        validate_email(email)
+    except DjangoValidationError as exc:
+        raise InvalidError({"admin": {"email": exc.messages}}) from exc
     candidate = Usuario(
         email=UsuarioManager.normalise_email(admin["email"]),
         nombre=admin.get("nombre", ""),

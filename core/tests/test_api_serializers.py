@@ -19,7 +19,9 @@ def _plain(serializer_class):
         for name, field in serializer_class._declared_fields.items()
     }
     meta = type("Meta", (serializer_class.Meta,), {})
-    return type(f"Plain{serializer_class.__name__}", (serializers.ModelSerializer,), {**declared, "Meta": meta})
+    return type(
+        f"Plain{serializer_class.__name__}", (serializers.ModelSerializer,), {**declared, "Meta": meta}
+    )
 
 
 def test_tickets_are_represented_as_drf_represents_them(fresh_tenant, make_actor):
@@ -29,7 +31,11 @@ def test_tickets_are_represented_as_drf_represents_them(fresh_tenant, make_actor
     with schema_context(schema):
         Ticket.objects.create(usuario=owner, titulo="Abierto")
         Ticket.objects.create(
-            usuario=owner, asignado_a=agent, titulo="Cerrado", estado=Estado.CERRADO, fecha_cierre=timezone.now()
+            usuario=owner,
+            asignado_a=agent,
+            titulo="Cerrado",
+            estado=Estado.CERRADO,
+            fecha_cierre=timezone.now(),
         )
         tickets = list(Ticket.objects.order_by("titulo"))
         assert TicketSerializer(tickets, many=True).data == _plain(TicketSerializer)(tickets, many=True).data

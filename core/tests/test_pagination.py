@@ -69,3 +69,26 @@ def test_an_estimated_count_of_a_filtered_list_stays_in_the_tenant(
     mine, _, _ = _walk(api, schema, staff.token, "/api/tickets/tickets/?page_size=5&estado=abierto")
     theirs = {t["id"] for t in other["results"]}
     assert len(mine) == 12 and not theirs & set(mine)
+
+
+def test_on_citus_the_estimate_is_the_workers_not_the_custom_scans_placeholder():
+    from core.api.pagination import _rows
+
+    citus = {
+        "Node Type": "Custom Scan",
+        "Custom Plan Provider": "Citus Adaptive",
+        "Plan Rows": 100000,
+        "Distributed Query": {
+            "Job": {
+                "Task Count": 1,
+                "Tasks": [
+                    {
+                        "Node": "host=10.0.0.2 port=5432 dbname=saas",
+                        "Remote Plan": [[{"Plan": {"Node Type": "Seq Scan", "Plan Rows": 1270}}]],
+                    }
+                ],
+            }
+        },
+    }
+    assert _rows(citus) == 1270
+    assert _rows({"Node Type": "Seq Scan", "Plan Rows": 37}) == 37

@@ -47,7 +47,7 @@ def test_production_settings_pass_check_deploy():
 def test_cors_origins_accept_json_or_comma_list():
     code = "from django.conf import settings; print(settings.CORS_ALLOWED_ORIGINS)"
     for raw in ('["https://a.example", "https://b.example"]', "https://a.example, https://b.example"):
-        result = _django("shell", "-c", code, DEBUG="true", CORS_ORIGINS=raw)
+        result = _django("shell", "-c", code, DEBUG="true", CORS_ORIGINS=raw, CORS_DEV_ORIGINS="false")
         assert result.returncode == 0, result.stderr
         assert "['https://a.example', 'https://b.example']" in result.stdout
 
@@ -90,3 +90,28 @@ def test_the_development_entry_point_fills_in_what_is_missing():
     assert filled["DATABASE_URL"] == "postgresql://somewhere/db" and filled["OTHER"] == "x"
     assert filled["REDIS_URL"] == ("redis://127.0.0.1:6379/0" if redis_answers("127.0.0.1", 6379) else "off")
     assert development_environment({**given, "REDIS_URL": "off"})["REDIS_URL"] == "off"
+
+
+def test_local_spa_origins_are_allowed_in_development_only():
+    code = "from django.conf import settings; print(settings.CORS_ALLOWED_ORIGINS)"
+    development = _django("shell", "-c", code, DEBUG="true", CORS_ORIGINS="https://app.example")
+    assert development.returncode == 0, development.stderr
+    for origin in (
+        "https://app.example",
+        "http://localhost:5173",
+        "http://127.0.0.1:3000",
+        "http://localhost:4200",
+    ):
+        assert f"'{origin}'" in development.stdout
+    production = _django(
+        "shell",
+        "-c",
+        code,
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        CORS_ORIGINS="https://app.example",
+    )
+    assert production.returncode == 0, production.stderr
+    assert "localhost" not in production.stdout and "'https://app.example'" in production.stdout
+    switched_off = _django("shell", "-c", code, DEBUG="true", CORS_DEV_ORIGINS="false")
+    assert "localhost" not in switched_off.stdout

@@ -151,3 +151,83 @@ def test_a_cloned_tenant_has_the_templates_constraint_and_index_names():
         assert "c:pedido_idempotency_unico" in names[schema]
     finally:
         _drop(schema)
+
+
+def _crear(schema: str, *extra: str) -> None:
+    call_command("crear_tenant", "--schema", schema, "--nombre", "Cmd", *extra)
+
+
+def test_crear_tenant_checks_the_email_as_the_api_does_and_says_so_plainly():
+    schema = f"cmd_{uuid.uuid4().hex[:8]}"
+    with pytest.raises(CommandError) as refused:
+        _crear(schema, "--admin-email", "notanemail", "--admin-password", PASSWORD)
+    message = str(refused.value)
+    assert "admin.email:" in message and "ErrorDetail" not in message and "{" not in message
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema])
+        assert cursor.fetchone() is None  # nothing half made
+
+
+def test_crear_tenant_reads_the_password_from_the_environment(monkeypatch, capsys):
+    schema = f"cmd_{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("ADMIN_PASSWORD", PASSWORD)
+    try:
+        _crear(schema, "--admin-email", "env@cmd.test")
+        assert f"Tenant '{schema}' creado" in capsys.readouterr().out
+    finally:
+        _drop(schema)
+    monkeypatch.delenv("ADMIN_PASSWORD")
+    with pytest.raises(CommandError, match="ADMIN_PASSWORD"):  # no terminal to ask in
+        _crear(f"{schema}x", "--admin-email", "env@cmd.test")
+
+
+def test_crear_tenant_asks_for_the_password_twice_in_a_terminal():
+    import os
+    import pty
+    import select
+    import sys
+
+    from core.local_services import BASE_DIR
+    from core.testing.processes import session_database_url
+
+    schema = f"cmd_{uuid.uuid4().hex[:8]}"
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    env.update({"ENV_FILE": os.devnull, "DATABASE_URL": session_database_url(), "REDIS_URL": "off"})
+    env.update({"DEBUG": "true", "SECRET_KEY": "solo-para-esta-prueba"})
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: manage.py on a terminal of its own
+        os.chdir(BASE_DIR)
+        os.execve(
+            sys.executable,
+            [
+                sys.executable,
+                "manage.py",
+                "crear_tenant",
+                "--schema",
+                schema,
+                "--nombre",
+                "Tty",
+                "--admin-email",
+                "tty@cmd.test",
+            ],  # fmt: skip
+            env,
+        )
+    output = b""
+
+    def read_until(text: bytes, seconds: float = 60) -> None:
+        nonlocal output
+        while text not in output:
+            ready, _, _ = select.select([fd], [], [], seconds)
+            assert ready, output
+            output += os.read(fd, 1024)
+
+    try:
+        read_until("Contraseña del administrador".encode())
+        os.write(fd, f"{PASSWORD}\n".encode())
+        read_until("Repítela".encode())
+        os.write(fd, f"{PASSWORD}\n".encode())
+        read_until(b"creado")
+        assert PASSWORD.encode() not in output  # never echoed
+    finally:
+        os.waitpid(pid, 0)
+        _drop(schema)

@@ -95,6 +95,16 @@ def test_cors_preflight_needs_no_tenant(api, settings):
         assert header in allowed
 
 
+def test_a_local_spa_reads_the_replay_header_of_an_order(api, settings, usuario_a):
+    """The development origins, as DEBUG on allows them: a browser app on Vite's port gets CORS
+    headers and may read `Idempotent-Replayed` (the orders' replay marker)."""
+    settings.CORS_ALLOWED_ORIGINS = list(settings.DEV_SPA_ORIGINS)
+    response = api.get(ME, tenant="alfa", token=usuario_a.token, headers={"Origin": "http://localhost:5173"})
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "http://localhost:5173"
+    assert "idempotent-replayed" in response.headers["access-control-expose-headers"].lower()
+
+
 def test_cors_refuses_unknown_origin(api, settings):
     settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
     response = api.request(

@@ -14,7 +14,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--tenant", action="append", dest="tenants", help="schema (repetible)")
         parser.add_argument(
-            "--type", choices=[TipoBackup.MANUAL, TipoBackup.AUTOMATIC], default=TipoBackup.MANUAL
+            "--type",
+            choices=[TipoBackup.MANUAL, TipoBackup.AUTOMATIC],
+            default=TipoBackup.MANUAL,
+            help="tipo de copia (manual); las automáticas siguen la retención de cada tenant",
         )
 
     def handle(self, *args, **opts):

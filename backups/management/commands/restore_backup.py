@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = "Restaura un tenant desde una de sus copias (hace antes una copia de seguridad)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--tenant", required=True)
+        parser.add_argument("--tenant", required=True, help="schema del tenant que se restaura")
         parser.add_argument("--backup", type=int, required=True, help="id de la copia")
         parser.add_argument("--yes", action="store_true", help="no preguntar")
         parser.add_argument(

@@ -20,6 +20,9 @@ _DJANGO_TENANTS_ONLY = ("fake", "fake_initial", "plan", "prune", "check_unapplie
 class Command(MigrateSchemasCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
+        for action in parser._actions:  # django-tenants' own option says nothing
+            if action.dest == "schema_name" and not action.help:
+                action.help = "migra solo este schema (sin la plantilla ni el resto de tenants)"
         parser.add_argument(
             "--workers",
             type=int,

@@ -35,7 +35,9 @@ class Command(BaseCommand):
     help = "Crea el tenant de demostración 'demo' (demo.localhost) y un operador de plataforma."
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", default="8000")
+        parser.add_argument(
+            "--port", default="8000", help="puerto del servidor, para las direcciones que se imprimen (8000)"
+        )
 
     def handle(self, *args, **opts):
         creds = _credentials()

@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--tenant", required=True, help="schema del tenant")
-        parser.add_argument("archivo", type=Path)
+        parser.add_argument("archivo", type=Path, help="archivo CSV o JSON con los productos")
         parser.add_argument("--dry-run", action="store_true", help="valida y cuenta sin guardar nada")
 
     def handle(self, *args, **opts):

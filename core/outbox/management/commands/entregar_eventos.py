@@ -1,6 +1,8 @@
-import time
+import signal
+import threading
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from core.outbox.services import eventos_entregar_todos
 
@@ -18,9 +20,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts):
+        stop = threading.Event()
+        if opts["loop"]:
+            # Ctrl-C or a service manager's TERM: the pass under way finishes, then it stops
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, lambda *_: stop.set())
         while True:
             delivered = eventos_entregar_todos(todos=opts["todos"])
-            self.stdout.write(f"{delivered} eventos entregados.")
-            if not opts["loop"]:
-                return
-            time.sleep(opts["interval"])
+            stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S") if opts["loop"] else ""
+            self.stdout.write(f"{stamp} {delivered} eventos entregados.".strip())
+            if not opts["loop"] or stop.wait(opts["interval"]):
+                break
+        if opts["loop"]:
+            self.stdout.write("Detenido.")

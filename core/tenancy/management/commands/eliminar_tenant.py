@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import DomainError, InvalidError
+from core.management.messages import plain_details
 from core.models import Tenant
 from core.tenancy.deletion import tenant_delete
 
@@ -9,7 +10,7 @@ class Command(BaseCommand):
     help = "Elimina un tenant: guarda una copia final, borra su schema y libera su nombre."
 
     def add_arguments(self, parser):
-        parser.add_argument("--schema", required=True)
+        parser.add_argument("--schema", required=True, help="schema del tenant que se elimina")
         parser.add_argument("--confirm", help="el nombre del schema otra vez (si no, se pregunta)")
 
     def handle(self, *args, **opts):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         try:
             gone = tenant_delete(tenant=tenant, confirm=confirm)
         except InvalidError as exc:
-            raise CommandError(f"Datos no válidos: {exc.details}") from exc
+            raise CommandError(f"Datos no válidos:\n{plain_details(exc.details)}") from exc
         except DomainError as exc:
             raise CommandError(str(exc.message)) from exc
         self.stdout.write(
