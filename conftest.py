@@ -259,3 +259,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "redis" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def subscriber():
+    """What the events channel publishes from now on (core.testing.events)."""
+    from core.testing.events import Subscriber
+
+    sub = Subscriber(settings.REDIS_URL)
+    yield sub
+    sub.close()

@@ -7,18 +7,14 @@ processes and yields a `Running` with its URL and the pids whose CPU is counted.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import httpx
 import psutil
 
-from core.testing.processes import BASE_DIR, free_port
+from core.testing.processes import free_port, granian_command, serving
 
 # the server `make run` and the production notes use (the cost section measured the others)
 SERVER = os.environ.get("BENCH_SERVER", "granian")
@@ -28,20 +24,19 @@ HELLO_ASGI = "bench.hello_asgi:app"
 
 
 def command(kind: str, app: str, port: int, workers: int) -> list[str]:
-    bind = ["127.0.0.1", str(port)]
+    bind = f"127.0.0.1:{port}"
     if kind == "gunicorn-sync":
-        return [sys.executable, "-m", "gunicorn", app, "-b", ":".join(bind), "-w", str(workers),
+        return [sys.executable, "-m", "gunicorn", app, "-b", bind, "-w", str(workers),
                 "--worker-class", "sync", "--log-level", "warning"]  # fmt: skip
     if kind == "gunicorn-gthread":
-        return [sys.executable, "-m", "gunicorn", app, "-b", ":".join(bind), "-w", str(workers),
+        return [sys.executable, "-m", "gunicorn", app, "-b", bind, "-w", str(workers),
                 "--worker-class", "gthread", "--threads", "4", "--keep-alive", "75",
                 "--log-level", "warning"]  # fmt: skip
     if kind == "granian":
-        return [sys.executable, "-m", "granian", "--interface", "wsgi", app, "--host", bind[0],
-                "--port", bind[1], "--workers", str(workers), "--blocking-threads", os.environ.get("BENCH_GRANIAN_THREADS", "4"),
-                "--log-level", "warning", "--no-ws"]  # fmt: skip
+        threads = int(os.environ.get("BENCH_GRANIAN_THREADS", "4"))
+        return granian_command(app, port, workers=workers, threads=threads)
     if kind == "uvicorn":
-        return [sys.executable, "-m", "uvicorn", app, "--host", bind[0], "--port", bind[1],
+        return [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
                 "--workers", str(workers), "--log-level", "warning", "--no-access-log"]  # fmt: skip
     raise ValueError(kind)
 
@@ -67,32 +62,9 @@ class Running:
 @contextmanager
 def serve(kind: str, env: dict[str, str], *, app: str = PROJECT, workers: int = 2) -> Iterator[Running]:
     port = free_port()
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(
-        command(kind, app, port, workers), cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=log
-    )
-    url = f"http://127.0.0.1:{port}"
     probe = "/health" if app == PROJECT else "/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(url + probe, timeout=2)
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"{kind} did not start: {log.read().decode()[-2000:]}") from None
-                time.sleep(0.2)
-        yield Running(url=url, pid=proc.pid)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    with serving(command(kind, app, port, workers), env, port=port, probe=probe) as proc:
+        yield Running(url=f"http://127.0.0.1:{port}", pid=proc.pid)
 
 
 @contextmanager

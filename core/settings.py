@@ -336,8 +336,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "core.api.filters.LeanFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "core.api.filters.DocumentedSearchFilter",
+        "core.api.filters.StrictOrderingFilter",
     ],
     "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.TenantAwareAutoSchema",

@@ -1,6 +1,6 @@
 import django_filters
-from rest_framework.filters import OrderingFilter
 
+from core.api.filters import StrictOrderingFilter
 from tickets.models import Estado, Prioridad, Ticket
 from tickets.selectors import with_prioridad_orden
 
@@ -16,7 +16,7 @@ class TicketFilter(django_filters.FilterSet):
         fields = ["estado", "prioridad", "asignado_a", "usuario_id"]
 
 
-class TicketOrdering(OrderingFilter):
+class TicketOrdering(StrictOrderingFilter):
     """`prioridad` orders by severity (baja < media < alta < critica), not alphabetically."""
 
     def get_ordering(self, request, queryset, view):

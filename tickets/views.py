@@ -2,10 +2,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
-from core.api.filters import LeanFilterBackend
+from core.api.filters import DocumentedSearchFilter, LeanFilterBackend
 from core.api.pagination import StandardPagination
 from core.api.rendered import RenderedJSON, render_json
 from tickets import selectors, services
@@ -40,7 +39,7 @@ class TicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = TicketSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
-    filter_backends = [LeanFilterBackend, SearchFilter, TicketOrdering]
+    filter_backends = [LeanFilterBackend, DocumentedSearchFilter, TicketOrdering]
     filterset_class = TicketFilter
     search_fields = ["titulo", "descripcion"]
     ordering_fields = ["fecha_creacion", "fecha_actualizacion", "prioridad"]

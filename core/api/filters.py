@@ -1,6 +1,9 @@
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter, SearchFilter
 
 
 class StrictBooleanFilter(django_filters.Filter):
@@ -33,3 +36,54 @@ class LeanFilterBackend(DjangoFilterBackend):
         if not any(param.startswith(names) for param in request.query_params):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """DRF's `ordering`, refusing unknown fields with 400 instead of silently ignoring them (a
+    client that misspells a field learns it at once, and the error lists the allowed ones)."""
+
+    def get_ordering(self, request, queryset, view):
+        raw = request.query_params.get(self.ordering_param)
+        if raw:
+            valid = {name for name, _label in self.get_valid_fields(queryset, view, {"request": request})}
+            unknown = [f for f in (p.strip() for p in raw.split(",")) if f and f.lstrip("-") not in valid]
+            if unknown:
+                raise ValidationError(
+                    {
+                        self.ordering_param: [
+                            _("No se puede ordenar por: %(campos)s. Campos permitidos: %(permitidos)s.")
+                            % {"campos": ", ".join(unknown), "permitidos": ", ".join(sorted(valid))}
+                        ]
+                    }
+                )
+        return super().get_ordering(request, queryset, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        fields = getattr(view, "ordering_fields", None)
+        if not isinstance(fields, (list, tuple)) or not fields:
+            return parameters
+        for parameter in parameters:
+            parameter["description"] = str(
+                _(
+                    "Orden de los resultados: %(campos)s (con «-» delante, descendente; varios, separados por comas)."
+                )
+                % {"campos": ", ".join(fields)}
+            )
+            parameter["schema"] = {"type": "string", "enum": [v for f in fields for v in (f, f"-{f}")]}
+        return parameters
+
+
+class DocumentedSearchFilter(SearchFilter):
+    """DRF's `search`, whose documentation says which fields it looks in."""
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        fields = [f.lstrip("^=@$") for f in getattr(view, "search_fields", None) or []]
+        for parameter in parameters:
+            if fields:
+                parameter["description"] = str(
+                    _("Busca el texto (sin distinguir mayúsculas) en: %(campos)s.")
+                    % {"campos": ", ".join(fields)}
+                )
+        return parameters

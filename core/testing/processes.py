@@ -73,6 +73,36 @@ class Server:
 
 
 @contextmanager
+def serving(command: list[str], env: dict[str, str], *, port: int, probe: str = "/health"):
+    """A server started with `command`, waited for until `probe` answers on `port`; yields the
+    process. Its output goes to a file, not a pipe: nobody reads a pipe while the server runs,
+    and a server logging many errors (Redis cut) would block on a full one."""
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{url}{probe}", timeout=2)
+                break
+            except httpx.TransportError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"{command[2]} did not start: {log.read().decode()[-2000:]}") from None
+                time.sleep(0.2)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@contextmanager
 def gunicorn_server(
     env: dict[str, str],
     *,
@@ -83,97 +113,31 @@ def gunicorn_server(
 ):
     """As `gunicorn`, yielding the `Server` (its URL and master pid)."""
     port = port or free_port()
-    # A file, not a pipe: nobody reads a pipe while the server runs, and a server logging many
-    # errors (Redis cut) would block on a full one.
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            app,
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--timeout",
-            "120",
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{url}/health", timeout=2)
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"gunicorn did not start: {log.read().decode()[-2000:]}") from None
-                time.sleep(0.2)
-        yield Server(url=url, pid=proc.pid)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+    command = [
+        sys.executable, "-m", "gunicorn", app, "-b", f"127.0.0.1:{port}", "-w", str(workers),
+        "--threads", str(threads), "--timeout", "120", "--log-level", "warning",
+    ]  # fmt: skip
+    with serving(command, env, port=port) as proc:
+        yield Server(url=f"http://127.0.0.1:{port}", pid=proc.pid)
+
+
+def granian_command(app: str, port: int, *, workers: int, threads: int) -> list[str]:
+    """granian serving `app` as `make run` does."""
+    return [
+        sys.executable, "-m", "granian", "--interface", "wsgi", app, "--host", "127.0.0.1",
+        "--port", str(port), "--workers", str(workers), "--blocking-threads", str(threads),
+        "--respawn-failed-workers", "--no-ws", "--log-level", "warning",
+    ]  # fmt: skip
 
 
 @contextmanager
 def granian(env: dict[str, str], *, workers: int = 1, threads: int = 4):
     """The production server (`make run`) serving the project; yields its base URL."""
     port = free_port()
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "granian",
-            "--interface",
-            "wsgi",
-            "core.wsgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--blocking-threads",
-            str(threads),
-            "--no-ws",
-            "--log-level",
-            "warning",
-        ],  # fmt: skip
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{url}/health", timeout=2)
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"granian did not start: {log.read().decode()[-2000:]}") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+    with serving(
+        granian_command("core.wsgi:application", port, workers=workers, threads=threads), env, port=port
+    ):
+        yield f"http://127.0.0.1:{port}"
 
 
 class RedisProcess:

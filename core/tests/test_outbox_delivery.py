@@ -13,16 +13,8 @@ from core.models import AgendaTenant
 from core.outbox.models import Evento
 from core.outbox.services import AGENDA, eventos_entregar_todos
 from core.tenancy.agenda import agenda_mark
-from tickets.tests.test_events import Subscriber
 
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-def subscriber():
-    sub = Subscriber(settings.REDIS_URL)
-    yield sub
-    sub.close()
 
 
 def _mine(messages, evento_ids):

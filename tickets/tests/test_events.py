@@ -3,7 +3,6 @@
 import json
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
@@ -15,38 +14,12 @@ from django_tenants.utils import schema_context
 from core.local_services import BASE_DIR
 from core.outbox.marks import marks
 from core.outbox.models import Evento
+from core.testing.events import Subscriber
 from core.testing.factories import access_for, create_user
 from core.testing.processes import RedisProcess, gunicorn, server_env
 from tickets.services import ticket_create
 
 pytestmark = pytest.mark.redis
-
-
-class Subscriber:
-    def __init__(self, url: str) -> None:
-        self.client = redis.Redis.from_url(url)
-        self.pubsub = self.client.pubsub(ignore_subscribe_messages=True)
-        self.pubsub.subscribe(settings.EVENTS_CHANNEL)
-        self.pubsub.get_message(timeout=1)  # the subscribe confirmation
-
-    def messages(self, wait: float = 2.0) -> list[dict]:
-        found, deadline = [], time.monotonic() + wait
-        while time.monotonic() < deadline:
-            message = self.pubsub.get_message(timeout=0.1)
-            if message:
-                found.append(json.loads(message["data"]))
-        return found
-
-    def close(self) -> None:
-        self.pubsub.close()
-        self.client.close()
-
-
-@pytest.fixture
-def subscriber():
-    sub = Subscriber(settings.REDIS_URL)
-    yield sub
-    sub.close()
 
 
 def _for_ticket(messages, ticket_id):
