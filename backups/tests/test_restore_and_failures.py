@@ -22,7 +22,6 @@ from backups import services
 from backups.crypto import MAGIC
 from backups.models import BackupConfiguration, BackupRecord, EstadoBackup
 from backups.tests.conftest import FAKE_KEY
-from core.outbox.marks import marks
 from core.testing.client import assert_error
 from core.testing.fill import fill_tenant
 from core.testing.processes import session_database_url
@@ -51,7 +50,6 @@ def filled(fresh_tenant, make_actor):
     schema = fresh_tenant.schema_name
     fill_tenant(schema)
     admin = make_actor(schema, "admin")
-    marks.flush()  # the events' delivered marks land after the writes: before any snapshot
     return schema, admin
 
 
