@@ -39,16 +39,21 @@ INTERVALS = {
 }
 
 
+def _at_hora(moment, config: BackupConfiguration):
+    """`moment`'s local day at the schedule's `hora`."""
+    local = timezone.localtime(moment)
+    return local.replace(
+        hour=config.hora.hour, minute=config.hora.minute, second=config.hora.second, microsecond=0
+    )
+
+
 def _first_slot(config: BackupConfiguration):
     """The schedule's first time after it took effect: the next `hora` for daily and weekly
     schedules, one interval later for the others."""
     start = config.vigente_desde
     if config.schedule in (Frecuencia.DAILY, Frecuencia.WEEKLY):
-        local = timezone.localtime(start)
-        slot = local.replace(
-            hour=config.hora.hour, minute=config.hora.minute, second=config.hora.second, microsecond=0
-        )
-        return slot if slot > local else slot + timedelta(days=1)
+        slot = _at_hora(start, config)
+        return slot if slot > start else slot + timedelta(days=1)
     return start + INTERVALS[Frecuencia(config.schedule)]
 
 
@@ -89,12 +94,11 @@ def backup_next_check(*, now=None):
     if last is None:
         return max(now, _first_slot(config))
     earliest = max(now, last.created_at + INTERVALS[Frecuencia(config.schedule)] - timedelta(minutes=10))
-    if config.schedule in (Frecuencia.DAILY, Frecuencia.WEEKLY):
-        local = timezone.localtime(earliest)
-        if local.time() < config.hora:
-            earliest = local.replace(
-                hour=config.hora.hour, minute=config.hora.minute, second=config.hora.second, microsecond=0
-            )
+    if (
+        config.schedule in (Frecuencia.DAILY, Frecuencia.WEEKLY)
+        and timezone.localtime(earliest).time() < config.hora
+    ):
+        earliest = _at_hora(earliest, config)
     return earliest
 
 

@@ -42,21 +42,22 @@ class StrictOrderingFilter(OrderingFilter):
     """DRF's `ordering`, refusing unknown fields with 400 instead of silently ignoring them (a
     client that misspells a field learns it at once, and the error lists the allowed ones)."""
 
-    def get_ordering(self, request, queryset, view):
-        raw = request.query_params.get(self.ordering_param)
-        if raw:
-            valid = {name for name, _label in self.get_valid_fields(queryset, view, {"request": request})}
-            unknown = [f for f in (p.strip() for p in raw.split(",")) if f and f.lstrip("-") not in valid]
-            if unknown:
-                raise ValidationError(
-                    {
-                        self.ordering_param: [
-                            _("No se puede ordenar por: %(campos)s. Campos permitidos: %(permitidos)s.")
-                            % {"campos": ", ".join(unknown), "permitidos": ", ".join(sorted(valid))}
-                        ]
-                    }
-                )
-        return super().get_ordering(request, queryset, view)
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        kept = super().remove_invalid_fields(queryset, fields, view, request)
+        unknown = [f for f in fields if f and f not in kept]
+        if unknown:
+            valid = sorted(
+                name for name, _label in self.get_valid_fields(queryset, view, {"request": request})
+            )
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        _("No se puede ordenar por: %(campos)s. Campos permitidos: %(permitidos)s.")
+                        % {"campos": ", ".join(unknown), "permitidos": ", ".join(valid)}
+                    ]
+                }
+            )
+        return kept
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
@@ -80,10 +81,11 @@ class DocumentedSearchFilter(SearchFilter):
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         fields = [f.lstrip("^=@$") for f in getattr(view, "search_fields", None) or []]
-        for parameter in parameters:
-            if fields:
-                parameter["description"] = str(
-                    _("Busca el texto (sin distinguir mayúsculas) en: %(campos)s.")
-                    % {"campos": ", ".join(fields)}
-                )
+        if fields:
+            description = str(
+                _("Busca el texto (sin distinguir mayúsculas) en: %(campos)s.")
+                % {"campos": ", ".join(fields)}
+            )
+            for parameter in parameters:
+                parameter["description"] = description
         return parameters

@@ -8,10 +8,9 @@ from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
 
-def planner_rows(queryset: QuerySet, sql: str | None = None, params: tuple = ()) -> int:
-    """PostgreSQL's estimate of how many rows the query returns (EXPLAIN, nothing is read)."""
-    if sql is None:
-        sql, params = queryset.order_by().query.sql_with_params()
+def planner_rows(queryset: QuerySet, sql: str, params: tuple) -> int:
+    """PostgreSQL's estimate of how many rows `sql` (the queryset's, compiled) returns: EXPLAIN,
+    nothing is read."""
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
@@ -116,9 +115,8 @@ class EstimatingPaginator(Paginator):
         page = EstimatedPage(rows[: self.per_page], number, self)
         page.more = len(rows) > self.per_page
         seen = bottom + len(rows)
-        if not page.more:  # the last page: now the count is known exactly
-            self.__dict__["count"] = seen
-        elif seen > self.count:  # never less than what the pages show
+        # on the last page the count is known exactly; elsewhere never less than the pages show
+        if not page.more or seen > self.count:
             self.__dict__["count"] = seen
         return page
 
