@@ -8,7 +8,7 @@ WORKERS ?= 2
 # off) when the environment has none, then runs the command. Settings themselves read the environment only.
 LOCAL := $(BIN)/python -m core.local_services
 
-.PHONY: run serve stop test lint format check-migrations bench bench-tenants install worker fuzz
+.PHONY: run serve stop test lint format check-migrations openapi bench bench-tenants install worker fuzz
 
 install: $(VENV)/.installed
 
@@ -69,6 +69,12 @@ format: install
 
 check-migrations: install
 	$(LOCAL) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The committed OpenAPI document SPA teams generate clients from; a test keeps it equal to the
+# served one. Run after changing an endpoint. Generating it needs no database.
+openapi: install
+	SECRET_KEY=schema-only DATABASE_URL=postgres://schema@127.0.0.1/schema REDIS_URL=off ENV_FILE=/dev/null \
+		$(BIN)/python manage.py spectacular --urlconf core.urls.api_schema --validate --file openapi.yaml
 
 # A deeper schemathesis run than the one in `make test`.
 fuzz: install

@@ -19,23 +19,32 @@ class EstadoBackup(models.TextChoices):
 
 
 class BackupRecord(models.Model):
-    file_name = models.CharField(max_length=200)
-    file_path = models.CharField(max_length=400)
-    file_size = models.BigIntegerField(default=0)
-    backup_type = models.CharField(max_length=20, choices=TipoBackup.choices, default=TipoBackup.MANUAL)
-    estado = models.CharField(max_length=20, choices=EstadoBackup.choices, default=EstadoBackup.EN_PROGRESO)
-    checksum_sha256 = models.CharField(max_length=64, blank=True)
-    # which storage holds the object and whether it is encrypted, as they were when it was made
-    storage = models.CharField(max_length=20, default="filesystem")
-    # the Supabase bucket it went to ("" for the filesystem, and for records made before this was kept)
-    bucket = models.CharField(max_length=100, blank=True, default="")
-    cifrado = models.BooleanField(default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    file_name = models.CharField(_("archivo"), max_length=200)
+    file_path = models.CharField(_("ruta"), max_length=400)
+    file_size = models.BigIntegerField(_("tamaño (bytes)"), default=0)
+    backup_type = models.CharField(
+        _("tipo"), max_length=20, choices=TipoBackup.choices, default=TipoBackup.MANUAL
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    estado = models.CharField(
+        _("estado"), max_length=20, choices=EstadoBackup.choices, default=EstadoBackup.EN_PROGRESO
+    )
+    checksum_sha256 = models.CharField(_("checksum SHA-256"), max_length=64, blank=True)
+    # which storage holds the object and whether it is encrypted, as they were when it was made
+    storage = models.CharField(_("almacenamiento"), max_length=20, default="filesystem")
+    # the Supabase bucket it went to ("" for the filesystem, and for records made before this was kept)
+    bucket = models.CharField(_("bucket"), max_length=100, blank=True, default="")
+    cifrado = models.BooleanField(_("cifrada"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("creada por"),
+    )
+    created_at = models.DateTimeField(_("creada"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completada"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -69,12 +78,14 @@ class Frecuencia(models.TextChoices):
 class BackupConfiguration(models.Model):
     """One per tenant (the table lives in the tenant's schema)."""
 
-    schedule = models.CharField(max_length=20, choices=Frecuencia.choices, default=Frecuencia.DAILY)
-    hora = models.TimeField(default=datetime.time(3, 0))
-    retention = models.PositiveIntegerField(
-        default=7, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    schedule = models.CharField(
+        _("frecuencia"), max_length=20, choices=Frecuencia.choices, default=Frecuencia.DAILY
     )
-    activo = models.BooleanField(default=True)
+    hora = models.TimeField(_("hora"), default=datetime.time(3, 0))
+    retention = models.PositiveIntegerField(
+        _("copias que se conservan"), default=7, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    activo = models.BooleanField(_("activa"), default=True)
     # when this schedule took effect: the first automatic backup is the schedule's first slot
     # after it (not one right away)
     vigente_desde = models.DateTimeField(_("vigente desde"), default=timezone.now)

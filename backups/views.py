@@ -3,14 +3,16 @@ import os
 from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backups import services
+from backups.error_codes import BackupErrorCode as B
 from backups.models import BackupRecord
 from backups.pipeline import stored_chunks
+from backups.schema import FETCH, STORAGE, raises_backup
 from backups.serializers import (
     BackupConfigurationSerializer,
     BackupCreateResponseSerializer,
@@ -20,6 +22,8 @@ from backups.serializers import (
     RestoreResponseSerializer,
     RestoreSerializer,
 )
+from core.api.schema import raises
+from core.error_codes import CoreErrorCode as C
 from usuarios.auth.throttles import BackupManualThrottle
 from usuarios.permissions import IsTenantAdmin
 
@@ -35,6 +39,7 @@ class HistoryView(_AdminView):
         return Response(BackupRecordSerializer(records, many=True).data)
 
 
+@raises_backup(*STORAGE, B.STORAGE_OBJECT_TOO_LARGE, B.BACKUP_IN_PROGRESS)
 class CreateView(_AdminView):
     throttle_classes = [BackupManualThrottle]
 
@@ -72,14 +77,9 @@ class _StreamingFile:
         os.unlink(self.path)
 
 
+@raises_backup(*FETCH)
 class DownloadView(_AdminView):
-    @extend_schema(
-        responses={
-            (200, "application/octet-stream"): OpenApiTypes.BINARY,
-            404: OpenApiResponse(),
-            502: OpenApiResponse(),
-        }
-    )
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, pk):
         from django.conf import settings
 
@@ -92,6 +92,7 @@ class DownloadView(_AdminView):
         return response
 
 
+@raises_backup(*STORAGE, B.BACKUP_MISSING, B.BACKUP_IN_PROGRESS)
 class DeleteView(_AdminView):
     @extend_schema(responses={204: None})
     def delete(self, request, pk):
@@ -99,6 +100,8 @@ class DeleteView(_AdminView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@raises_backup(*FETCH, B.BACKUP_IN_PROGRESS)
+@raises(C.TENANT_BUSY)
 class RestoreView(_AdminView):
     # the restore pauses the tenant's writes itself (and waits for those in flight)
     write_gate = False

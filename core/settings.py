@@ -378,7 +378,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "core.api.schema.add_error_responses",
+        "core.api.codes.add_error_component",
     ],
     "ENUM_NAME_OVERRIDES": {
         "EstadoTicketEnum": "tickets.models.Estado",

@@ -1,12 +1,12 @@
 import django_filters
 
-from core.api.filters import StrictBooleanFilter
+from core.api.filters import IdFilter, StrictBooleanFilter
 from productos.models import Categoria, EstadoPedido, Pedido, Producto, Proveedor
 
 
 class ProductoFilter(django_filters.FilterSet):
-    categoria = django_filters.NumberFilter(field_name="categoria_id")
-    proveedor = django_filters.NumberFilter(field_name="proveedor_id")
+    categoria = IdFilter(field_name="categoria_id")
+    proveedor = IdFilter(field_name="proveedor_id")
     activo = StrictBooleanFilter()
     precio_min = django_filters.NumberFilter(field_name="precio", lookup_expr="gte")
     precio_max = django_filters.NumberFilter(field_name="precio", lookup_expr="lte")

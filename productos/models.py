@@ -47,9 +47,16 @@ class Producto(models.Model):
     precio = models.DecimalField(_("precio"), max_digits=12, decimal_places=2)
     costo = models.DecimalField(_("costo"), max_digits=12, decimal_places=2, null=True, blank=True)
     stock = models.IntegerField(_("stock"), default=0)
-    categoria = models.ForeignKey(Categoria, on_delete=models.PROTECT, related_name="productos")
+    categoria = models.ForeignKey(
+        Categoria, on_delete=models.PROTECT, related_name="productos", verbose_name=_("categoría")
+    )
     proveedor = models.ForeignKey(
-        Proveedor, on_delete=models.PROTECT, null=True, blank=True, related_name="productos"
+        Proveedor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="productos",
+        verbose_name=_("proveedor"),
     )
     activo = models.BooleanField(_("activo"), default=True)
     fecha_creacion = models.DateTimeField(_("fecha de creación"), auto_now_add=True)
@@ -94,7 +101,9 @@ class EstadoPedido(models.TextChoices):
 
 class Pedido(models.Model):
     numero = models.CharField(_("número"), max_length=20)
-    usuario = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pedidos")
+    usuario = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pedidos", verbose_name=_("cliente")
+    )
     estado = models.CharField(
         _("estado"), max_length=20, choices=EstadoPedido.choices, default=EstadoPedido.PENDIENTE
     )
@@ -122,13 +131,17 @@ class Pedido(models.Model):
 
 
 class ItemPedido(models.Model):
-    pedido = models.ForeignKey(Pedido, on_delete=models.CASCADE, related_name="items")
-    producto = models.ForeignKey(Producto, on_delete=models.PROTECT, related_name="items_pedido")
-    sku = models.CharField(max_length=64)
-    nombre = models.CharField(max_length=200)
-    cantidad = models.PositiveIntegerField()
-    precio_unitario = models.DecimalField(max_digits=12, decimal_places=2)
-    subtotal = models.DecimalField(max_digits=14, decimal_places=2)
+    pedido = models.ForeignKey(
+        Pedido, on_delete=models.CASCADE, related_name="items", verbose_name=_("pedido")
+    )
+    producto = models.ForeignKey(
+        Producto, on_delete=models.PROTECT, related_name="items_pedido", verbose_name=_("producto")
+    )
+    sku = models.CharField(_("SKU"), max_length=64)
+    nombre = models.CharField(_("nombre"), max_length=200)
+    cantidad = models.PositiveIntegerField(_("cantidad"))
+    precio_unitario = models.DecimalField(_("precio unitario"), max_digits=12, decimal_places=2)
+    subtotal = models.DecimalField(_("subtotal"), max_digits=14, decimal_places=2)
 
     class Meta:
         ordering = ["id"]
@@ -147,7 +160,9 @@ class MetodoPago(models.TextChoices):
 
 
 class Pago(models.Model):
-    pedido = models.ForeignKey(Pedido, on_delete=models.PROTECT, related_name="pagos")
+    pedido = models.ForeignKey(
+        Pedido, on_delete=models.PROTECT, related_name="pagos", verbose_name=_("pedido")
+    )
     monto = models.DecimalField(_("monto"), max_digits=14, decimal_places=2)
     metodo = models.CharField(_("método"), max_length=20, choices=MetodoPago.choices)
     referencia = models.CharField(_("referencia"), max_length=120, blank=True)
@@ -172,11 +187,17 @@ class Pago(models.Model):
 class Reembolso(models.Model):
     """Money given back: a paid order cancelled by staff records what was paid."""
 
-    pedido = models.ForeignKey(Pedido, on_delete=models.PROTECT, related_name="reembolsos")
+    pedido = models.ForeignKey(
+        Pedido, on_delete=models.PROTECT, related_name="reembolsos", verbose_name=_("pedido")
+    )
     monto = models.DecimalField(_("monto"), max_digits=14, decimal_places=2)
     fecha = models.DateTimeField(_("fecha"), auto_now_add=True)
     registrado_por = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="reembolsos_registrados"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="reembolsos_registrados",
+        verbose_name=_("registrado por"),
     )
 
     class Meta:

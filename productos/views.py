@@ -7,7 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.api.schema import raises
 from productos import selectors
+from productos.error_codes import ProductoErrorCode as P
 from productos.filters import CategoriaFilter, PedidoFilter, ProductoFilter, ProveedorFilter
 from productos.models import Categoria, Pedido, Producto, Proveedor
 from productos.permissions import StaffWritesUsersRead
@@ -74,6 +76,7 @@ class _CatalogueViewSet(viewsets.ModelViewSet):
         obj = self.update_service(self.get_object(), **self._validated(partial=True))
         return Response(self.get_serializer(obj).data)
 
+    @raises(P.IN_USE)
     def destroy(self, request, *args, **kwargs):
         self.delete_service(self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -180,6 +183,8 @@ class PedidoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         request=PedidoCreateSerializer, responses={201: PedidoSerializer}, parameters=[IDEMPOTENCY_HEADER]
     )
+    @raises(P.STOCK_INSUFICIENTE)
+    @raises(P.IDEMPOTENCY_KEY_REUSED, status=422)
     def create(self, request):
         data = PedidoCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -192,6 +197,8 @@ class PedidoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         request=PagoCreateSerializer, responses={201: PagoSerializer}, parameters=[IDEMPOTENCY_HEADER]
     )
     @action(detail=True, methods=["post"])
+    @raises(P.PEDIDO_CANCELADO)
+    @raises(P.IDEMPOTENCY_KEY_REUSED, status=422)
     def pagos(self, request, pk=None):
         data = PagoCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -203,12 +210,14 @@ class PedidoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=None, responses={200: PedidoSerializer})
     @action(detail=True, methods=["post"])
+    @raises(P.PEDIDO_CANCELADO, P.PEDIDO_PAGADO, P.INVALID_TRANSITION)
     def cancelar(self, request, pk=None):
         pedido = pedidos.pedido_cancel(pedido_id=pk, actor=request.user)
         return self._respond(pedido, True, code=status.HTTP_200_OK)
 
     @extend_schema(request=PedidoEstadoSerializer, responses={200: PedidoSerializer})
     @action(detail=True, methods=["patch"], permission_classes=[IsTenantStaff])
+    @raises(P.INVALID_TRANSITION)
     def estado(self, request, pk=None):
         pedidos.pedido_for_actor(pedido_id=pk, actor=request.user)  # unknown: 404 whatever the body
         data = PedidoEstadoSerializer(data=request.data)

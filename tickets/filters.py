@@ -1,6 +1,6 @@
 import django_filters
 
-from core.api.filters import StrictOrderingFilter
+from core.api.filters import IdFilter, StrictOrderingFilter
 from tickets.models import Estado, Prioridad, Ticket
 from tickets.selectors import with_prioridad_orden
 
@@ -8,8 +8,8 @@ from tickets.selectors import with_prioridad_orden
 class TicketFilter(django_filters.FilterSet):
     estado = django_filters.ChoiceFilter(choices=Estado.choices)
     prioridad = django_filters.ChoiceFilter(choices=Prioridad.choices)
-    asignado_a = django_filters.NumberFilter(field_name="asignado_a_id")
-    usuario_id = django_filters.NumberFilter(field_name="usuario_id")
+    asignado_a = IdFilter(field_name="asignado_a_id")
+    usuario_id = IdFilter(field_name="usuario_id")
 
     class Meta:
         model = Ticket

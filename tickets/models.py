@@ -84,13 +84,16 @@ class TipoInteraccion(models.TextChoices):
 
 
 class Interaccion(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="interacciones")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="interacciones", verbose_name=_("ticket")
+    )
     usuario = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="interacciones",
+        verbose_name=_("usuario"),
     )
     tipo = models.CharField(_("tipo"), max_length=20, choices=TipoInteraccion.choices)
     contenido = models.TextField(_("contenido"), blank=True)

@@ -7,7 +7,10 @@ from rest_framework.response import Response
 from core.api.filters import DocumentedSearchFilter, LeanFilterBackend
 from core.api.pagination import StandardPagination
 from core.api.rendered import RenderedJSON, render_json
+from core.api.schema import raises
+from core.error_codes import CoreErrorCode as C
 from tickets import selectors, services
+from tickets.error_codes import TicketErrorCode as T
 from tickets.filters import TicketFilter, TicketOrdering
 from tickets.models import Ticket
 from tickets.serializers import (
@@ -57,6 +60,7 @@ class TicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.ticket_list(actor=self.request.user)
 
     @extend_schema(request=TicketCreateSerializer, responses={201: TicketSerializer})
+    @raises(C.PERMISSION_DENIED)
     def create(self, request):
         data = TicketCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -80,6 +84,7 @@ class TicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return serializer.validated_data
 
     @extend_schema(request=TicketUpdateSerializer, responses={200: TicketSerializer})
+    @raises(T.TICKET_NOT_EDITABLE)
     def partial_update(self, request, pk=None):
         data = self._validated(TicketUpdateSerializer(data=request.data), pk)
         ticket = services.ticket_update(ticket_id=pk, actor=request.user, **data)
@@ -95,6 +100,7 @@ class TicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         ],
     )
     @action(detail=True, methods=["patch"])
+    @raises(T.INVALID_TRANSITION, C.PERMISSION_DENIED)
     def estado(self, request, pk=None):
         raw = request.data.get("estado") if hasattr(request.data, "get") else None
         data = self._validated(
@@ -109,6 +115,7 @@ class TicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=AsignarSerializer, responses={200: TicketSerializer})
     @action(detail=True, methods=["patch"], permission_classes=[IsTenantStaff])
+    @raises(T.TICKET_CLOSED)
     def asignar(self, request, pk=None):
         data = self._validated(AsignarSerializer(data=request.data), pk)
         ticket = services.ticket_assign(ticket_id=pk, actor=request.user, asignado_a_id=data["asignado_a"])
@@ -125,6 +132,7 @@ class InteraccionViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = InteraccionSerializer
 
     @extend_schema(request=InteraccionCreateSerializer, responses={201: InteraccionSerializer})
+    @raises(C.NOT_FOUND, C.PERMISSION_DENIED, T.TICKET_CLOSED)
     def create(self, request):
         data = InteraccionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

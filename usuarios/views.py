@@ -8,7 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.rendered import RenderedJSON, RenderMemo, render_json
-from core.api.schema import TenantScope
+from core.api.schema import TenantScope, raises
+from core.error_codes import CoreErrorCode as C
 from usuarios import selectors, services
 from usuarios.auth.throttles import LoginAddressThrottle, LoginThrottle, RegisterThrottle
 from usuarios.auth.tokens import token_pair_for, token_refresh, token_revoke
@@ -56,6 +57,7 @@ class TokenObtainView(PublicAuthView):
     tenant_scope = TenantScope.ANY
 
     @extend_schema(request=LoginSerializer, responses={200: LoginResponseSerializer})
+    @raises(UsuarioErrorCode.INVALID_CREDENTIALS)
     def post(self, request):
         data = LoginSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -75,6 +77,7 @@ class TokenRefreshView(PublicAuthView):
     tenant_scope = TenantScope.ANY
 
     @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer})
+    @raises(C.TOKEN_NOT_VALID, UsuarioErrorCode.USER_INACTIVE, UsuarioErrorCode.USER_NOT_FOUND)
     def post(self, request):
         data = RefreshSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -85,6 +88,7 @@ class LogoutView(PublicAuthView):
     tenant_scope = TenantScope.ANY
 
     @extend_schema(request=RefreshSerializer, responses={204: None})
+    @raises(C.TOKEN_NOT_VALID)
     def post(self, request):
         data = RefreshSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -98,7 +102,11 @@ class LogoutEverywhereView(APIView):
     permission_classes = [IsAuthenticated]
     tenant_scope = TenantScope.ANY
 
-    @extend_schema(request=None, responses={200: LogoutEverywhereSerializer})
+    @extend_schema(
+        request=None,
+        responses={200: LogoutEverywhereSerializer},
+        description="Cierra todas las sesiones de quien llama: todos sus tokens de acceso y de refresco dejan de valer.",
+    )
     def post(self, request):
         ended = services.usuario_revoke_tokens(user=request.user)
         return Response({"sesiones_cerradas": ended})
@@ -150,13 +158,15 @@ class UsuarioViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(UsuarioSerializer(user).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=UsuarioUpdateSerializer, responses={200: UsuarioSerializer})
+    @raises(UsuarioErrorCode.LAST_ADMIN, UsuarioErrorCode.CANNOT_DEACTIVATE_SELF)
     def partial_update(self, request, pk=None):
         data = UsuarioUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.usuario_update(user=self.get_object(), actor=request.user, **data.validated_data)
         return Response(UsuarioSerializer(user).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None}, description="Desactiva al usuario (su registro se conserva).")
+    @raises(UsuarioErrorCode.LAST_ADMIN, UsuarioErrorCode.CANNOT_DEACTIVATE_SELF)
     def destroy(self, request, pk=None):
         services.usuario_deactivate(user=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

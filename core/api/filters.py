@@ -2,10 +2,13 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
 class StrictBooleanFilter(django_filters.Filter):
     """true/false/1/0; anything else is a 400 instead of being silently ignored."""
 
@@ -21,6 +24,13 @@ class StrictBooleanFilter(django_filters.Filter):
         if value in ("", None):
             return qs
         return super().filter(qs, value)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number (1.5 or "x" is a 400), documented as an integer."""
+
+    field_class = forms.IntegerField
 
 
 class LeanFilterBackend(DjangoFilterBackend):
@@ -76,14 +86,17 @@ class StrictOrderingFilter(OrderingFilter):
 
 
 class DocumentedSearchFilter(SearchFilter):
-    """DRF's `search`, whose documentation says which fields it looks in."""
+    """DRF's `search`, ignoring case and accents (`core.search`), whose documentation says which
+    fields it looks in."""
+
+    default_lookup = "sin_acentos__contains"
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         fields = [f.lstrip("^=@$") for f in getattr(view, "search_fields", None) or []]
         if fields:
             description = str(
-                _("Busca el texto (sin distinguir mayúsculas) en: %(campos)s.")
+                _("Busca el texto (sin distinguir mayúsculas ni acentos) en: %(campos)s.")
                 % {"campos": ", ".join(fields)}
             )
             for parameter in parameters:

@@ -61,9 +61,9 @@ class TenantEliminado(models.Model):
     nombre = models.CharField(_("nombre"), max_length=200)
     eliminado_en = models.DateTimeField(_("eliminado en"), auto_now_add=True)
     backup_path = models.CharField(_("copia final"), max_length=500)
-    backup_checksum = models.CharField(max_length=64)
-    backup_size = models.BigIntegerField(default=0)
-    backup_cifrado = models.BooleanField(default=False)
+    backup_checksum = models.CharField(_("checksum de la copia"), max_length=64)
+    backup_size = models.BigIntegerField(_("tamaño de la copia (bytes)"), default=0)
+    backup_cifrado = models.BooleanField(_("copia cifrada"), default=False)
 
     class Meta:
         app_label = "core"

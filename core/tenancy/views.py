@@ -3,7 +3,10 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.schema import TenantScope
+from backups.error_codes import BackupErrorCode as B
+from backups.schema import STORAGE, raises_backup
+from core.api.schema import TenantScope, raises
+from core.error_codes import CoreErrorCode as C
 from core.tenancy import selectors, services
 from core.tenancy.deletion import tenant_delete
 from core.tenancy.filters import TenantFilter
@@ -45,6 +48,7 @@ class TenantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return super().get_serializer(*args, **kwargs)
 
     @extend_schema(request=TenantCreateSerializer, responses={201: TenantSerializer})
+    @raises(C.TENANT_EXISTS, C.DOMAIN_EXISTS, C.TENANT_CLONE_UNSUPPORTED)
     def create(self, request):
         data = TenantCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -53,13 +57,20 @@ class TenantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(self.get_serializer(tenant).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=TenantUpdateSerializer, responses={200: TenantSerializer})
+    @raises(C.PUBLIC_SCHEMA)
     def partial_update(self, request, schema_name=None):
         data = TenantUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         tenant = services.tenant_update(tenant=self.get_object(), **data.validated_data)
         return Response(self.get_serializer(tenant).data)
 
-    @extend_schema(request=TenantDeleteSerializer, responses={200: TenantEliminadoSerializer})
+    @extend_schema(
+        request=TenantDeleteSerializer,
+        responses={200: TenantEliminadoSerializer},
+        description="Elimina el tenant después de una copia final; el nombre queda libre.",
+    )
+    @raises(C.PUBLIC_SCHEMA, C.TENANT_BUSY)
+    @raises_backup(*STORAGE, B.BACKUP_IN_PROGRESS, B.STORAGE_OBJECT_TOO_LARGE)
     def destroy(self, request, schema_name=None):
         """Deletes the tenant after a final backup; the name is free again."""
         tenant = self.get_object()
@@ -68,8 +79,13 @@ class TenantViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         gone = tenant_delete(tenant=tenant, confirm=data.validated_data["confirm"])
         return Response(TenantEliminadoSerializer(gone).data)
 
-    @extend_schema(request=TenantMoveSerializer, responses={200: TenantSerializer})
+    @extend_schema(
+        request=TenantMoveSerializer,
+        responses={200: TenantSerializer},
+        description="Mueve el tenant a otro nodo del clúster Citus mientras sigue atendiendo.",
+    )
     @action(detail=True, methods=["post"], url_path="mover")
+    @raises(C.CITUS_REQUIRED, C.TENANT_BUSY)
     def mover(self, request, schema_name=None):
         """Moves the tenant to another node of the Citus cluster while it is served."""
         tenant = self.get_object()

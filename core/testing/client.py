@@ -59,4 +59,8 @@ def assert_error(response: httpx.Response, status: int, code: str | None = None)
     assert isinstance(body["error"], str) and body["error"]
     if code is not None:
         assert body["code"] == code, body
+    if response.request.url.path.startswith("/api/"):
+        from core.testing.openapi import assert_documented
+
+        assert_documented(response.request.method, response.request.url.path, status, body["code"])
     return body

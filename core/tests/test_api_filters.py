@@ -46,3 +46,48 @@ def test_the_schema_lists_the_ordering_fields_and_what_search_looks_in(api):
     parameters = {p["name"]: p for p in schema["paths"]["/api/tickets/tickets/"]["get"]["parameters"]}
     assert set(parameters["ordering"]["schema"]["enum"]) >= {"prioridad", "-prioridad", "fecha_creacion"}
     assert "titulo" in parameters["search"]["description"]
+
+
+def test_search_ignores_accents_and_case_on_products_tickets_and_users(
+    api, fresh_tenant, make_actor, admin_b
+):
+    from decimal import Decimal
+
+    from productos.services import catalogo
+
+    schema = fresh_tenant.schema_name
+    staff = make_actor(schema, "admin")
+    make_actor(schema, "usuario", nombre="José", apellido="Muñoz")
+    with schema_context(schema):
+        categoria = catalogo.categoria_create(nombre="Periféricos")
+        for sku, nombre in (
+            ("R1", "Ratón óptico"),
+            ("R2", "RATÓN VERTICAL"),
+            ("T1", "Teclado"),
+            ("P1", "100% algodón"),
+        ):
+            catalogo.producto_create(sku=sku, nombre=nombre, precio=Decimal("1.00"), categoria=categoria)
+        Ticket.objects.create(usuario=staff.user, titulo="Facturación errónea")
+    with schema_context(admin_b.schema):
+        catalogo.producto_create(
+            sku="B1",
+            nombre="Ratón de beta",
+            precio=Decimal("1.00"),
+            categoria=catalogo.categoria_create(nombre="B"),
+        )
+
+    def found(path: str, text: str, field: str) -> list[str]:
+        response = api.get(path, tenant=schema, token=staff.token, params={"search": text})
+        assert response.status_code == 200, response.text
+        return sorted(row[field] for row in response.json()["results"])
+
+    productos = "/api/productos/productos/"
+    assert found(productos, "raton", "nombre") == ["RATÓN VERTICAL", "Ratón óptico"]
+    assert found(productos, "RATÓN", "nombre") == ["RATÓN VERTICAL", "Ratón óptico"]
+    assert found(productos, "optico", "nombre") == ["Ratón óptico"]
+    assert found(productos, "%", "nombre") == ["100% algodón"]  # a wildcard is a plain character
+    assert found(productos, "perifericos", "nombre") == []  # the category's name is not searched
+    assert found("/api/productos/categorias/", "perifericos", "nombre") == ["Periféricos"]
+    assert found("/api/tickets/tickets/", "FACTURACION ERRONEA", "titulo") == ["Facturación errónea"]
+    assert found("/api/usuarios/usuarios/", "jose munoz", "nombre") == ["José"]  # each word, in any field
+    assert found("/api/usuarios/usuarios/", "munoz", "apellido") == ["Muñoz"]

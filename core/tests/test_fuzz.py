@@ -8,7 +8,6 @@ instead of refusing them.
 
 import os
 import uuid
-from importlib import import_module
 
 import pytest
 import schemathesis
@@ -19,6 +18,7 @@ from schemathesis import checks
 
 from core.models import Tenant
 from core.testing.factories import Actor, create_test_tenant
+from core.testing.openapi import api_schema
 
 pytestmark = pytest.mark.fuzz
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
@@ -48,12 +48,7 @@ def fuzz_world(django_db_setup, django_db_blocker):
 
 def _api_schema() -> dict:
     """The same document /api/schema/ serves, generated here (no server needed at collection)."""
-    from drf_spectacular.generators import SchemaGenerator
-
-    from core.urls.common import SCHEMA_URLCONFS
-
-    patterns = [p for name in SCHEMA_URLCONFS for p in import_module(name).urlpatterns]
-    return SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
+    return api_schema()
 
 
 schema = (

@@ -10,8 +10,8 @@ handler404 = "core.api.views.page_not_found"
 handler500 = "core.api.views.server_error"
 
 # One document for the whole API: the platform operations and the tenant operations.
-SCHEMA_URLCONFS = ["core.urls.public_api", "core.urls.tenant_api"]
-schema_view = SpectacularAPIView.as_view(urlconf=SCHEMA_URLCONFS)
+SCHEMA_URLCONF = "core.urls.api_schema"
+schema_view = SpectacularAPIView.as_view(urlconf=SCHEMA_URLCONF)
 
 urlpatterns = [
     path("api/schema/", schema_view, name="schema"),
