@@ -18,6 +18,7 @@ from django.db import connection, connections
 from django.db.backends.signals import connection_created
 
 from core.invalidation import MARK
+from core.testing.browser import browser_page  # noqa: F401  (the real browser, for every app's tests)
 from core.testing.client import ApiClient
 from core.testing.factories import Actor, create_test_tenant, create_user, drop_test_tenants, unique_email
 from core.testing.server import LiveServer

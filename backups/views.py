@@ -1,7 +1,3 @@
-import os
-
-from django.http import StreamingHttpResponse
-from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -9,9 +5,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backups import services
+from backups.downloads import backup_download_response
 from backups.error_codes import BackupErrorCode as B
 from backups.models import BackupRecord
-from backups.pipeline import stored_chunks
 from backups.schema import FETCH, STORAGE, raises_backup
 from backups.serializers import (
     BackupConfigurationSerializer,
@@ -62,34 +58,11 @@ class CreateView(_AdminView):
         return Response(body, status=status.HTTP_201_CREATED if finished else status.HTTP_202_ACCEPTED)
 
 
-class _StreamingFile:
-    """Iterates the verified copy (decrypted when encrypted) and removes it when done."""
-
-    def __init__(self, path, secret):
-        self.path, self.secret = path, secret
-        self.file = open(path, "rb")
-
-    def __iter__(self):
-        yield from stored_chunks(self.file, secret=self.secret)
-
-    def close(self):
-        self.file.close()
-        os.unlink(self.path)
-
-
 @raises_backup(*FETCH)
 class DownloadView(_AdminView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, pk):
-        from django.conf import settings
-
-        record, path = services.backup_fetch_verified(record_id=pk)
-        body = _StreamingFile(path, settings.BACKUP_ENCRYPTION_KEY if record.cifrado else None)
-        response = StreamingHttpResponse(body, content_type="application/octet-stream")
-        response["Content-Disposition"] = content_disposition_header(True, record.file_name)
-        if not record.cifrado:
-            response["Content-Length"] = str(record.file_size)
-        return response
+        return backup_download_response(record_id=pk)
 
 
 @raises_backup(*STORAGE, B.BACKUP_MISSING, B.BACKUP_IN_PROGRESS)

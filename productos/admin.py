@@ -1,8 +1,15 @@
-from django.contrib import admin
+from decimal import Decimal
 
+from django.contrib import admin, messages
+from django.db.models import DecimalField, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from core.errors import DomainError
 from core.tenancy.admin import TenantOnlyAdmin
-from productos.models import Categoria, ItemPedido, Pago, Pedido, Producto, Proveedor
-from productos.services import catalogo
+from productos.models import Categoria, EstadoPedido, ItemPedido, Pago, Pedido, Producto, Proveedor
+from productos.services import catalogo, pedidos
 
 
 @admin.register(Categoria)
@@ -63,16 +70,81 @@ class PagoInline(admin.TabularInline):
         return False
 
 
+def _run(modeladmin, request, pedidos, change, done_message) -> None:
+    """One service call per order; each refusal is reported with its reason."""
+    done = 0
+    for pedido in pedidos:
+        try:
+            change(pedido)
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{pedido.numero}: {exc.message}", messages.ERROR)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
+
+
 @admin.register(Pedido)
 class PedidoAdmin(TenantOnlyAdmin, admin.ModelAdmin):
-    """Orders are placed, paid and cancelled through the API (stock and payments rules)."""
+    """Orders are placed and paid through the API; staff ship, deliver and cancel them here,
+    through the same services (stock comes back and payments are refunded on a cancel)."""
 
-    list_display = ["numero", "usuario", "estado", "total", "fecha_creacion"]
+    list_display = ["numero", "usuario", "estado", "total", "pagado", "fecha_creacion"]
     list_filter = ["estado"]
     search_fields = ["numero", "usuario__email"]
-    readonly_fields = ["numero", "usuario", "estado", "total", "fecha_creacion"]
-    fields = ["numero", "usuario", "estado", "total", "notas", "fecha_creacion"]
+    list_select_related = ["usuario"]
+    readonly_fields = ["numero", "usuario", "estado", "total", "pagado", "fecha_creacion"]
+    fields = ["numero", "usuario", "estado", "total", "pagado", "notas", "fecha_creacion"]
     inlines = [ItemPedidoInline, PagoInline]
+    actions = ["enviar", "entregar", "cancelar"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                pagado_total=Coalesce(Sum("pagos__monto"), Value(Decimal("0")), output_field=DecimalField())
+            )
+        )
+
+    @admin.display(description=_("pagado"), ordering="pagado_total")
+    def pagado(self, obj) -> Decimal:
+        return obj.pagado_total.quantize(Decimal("0.01"))
+
+    def _move(self, request, queryset, estado: str) -> None:
+        _run(
+            self,
+            request,
+            queryset,
+            lambda p: pedidos.pedido_change_estado(pedido_id=p.pk, actor=request.user, estado=estado),
+            lambda n: (
+                ngettext("%(n)d pedido pasó a «%(e)s».", "%(n)d pedidos pasaron a «%(e)s».", n)
+                % {"n": n, "e": EstadoPedido(estado).label}
+            ),
+        )
+
+    @admin.action(description=_("Marcar como enviados"))
+    def enviar(self, request, queryset):
+        self._move(request, queryset, EstadoPedido.ENVIADO)
+
+    @admin.action(description=_("Marcar como entregados"))
+    def entregar(self, request, queryset):
+        self._move(request, queryset, EstadoPedido.ENTREGADO)
+
+    @admin.action(description=_("Cancelar (devuelve el stock y reembolsa lo pagado)"))
+    def cancelar(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda p: pedidos.pedido_cancel(pedido_id=p.pk, actor=request.user),
+            lambda n: ngettext("%(n)d pedido cancelado.", "%(n)d pedidos cancelados.", n) % {"n": n},
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def has_add_permission(self, request):
         return False
@@ -89,6 +161,9 @@ class PagoAdmin(TenantOnlyAdmin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # payments come from the API: shown without a Save button
 
     def has_delete_permission(self, request, obj=None):
         return False

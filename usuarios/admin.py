@@ -1,11 +1,18 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.forms import ReadOnlyPasswordHashField
+from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from usuarios import services
 from usuarios.models import Usuario
+
+# Roles, not groups, give permissions here; tokens are ended through the API (logout,
+# logout/todas) and restores, which keep the durable revocation the admin would bypass.
+for _model in (Group, BlacklistedToken, OutstandingToken):
+    admin.site.unregister(_model)
 
 
 class UsuarioCreationForm(forms.ModelForm):

@@ -89,7 +89,15 @@ class DocumentedSearchFilter(SearchFilter):
     """DRF's `search`, ignoring case and accents (`core.search`), whose documentation says which
     fields it looks in."""
 
-    default_lookup = "sin_acentos__contains"
+    default_lookup = "sin_acentos"
+    max_length = 200  # each word becomes a regular expression: a novel is refused, not compiled
+
+    def get_search_terms(self, request):
+        if len(request.query_params.get(self.search_param, "")) > self.max_length:
+            raise ValidationError(
+                {self.search_param: [_("Como mucho %(n)d caracteres.") % {"n": self.max_length}]}
+            )
+        return super().get_search_terms(request)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
@@ -101,4 +109,5 @@ class DocumentedSearchFilter(SearchFilter):
             )
             for parameter in parameters:
                 parameter["description"] = description
+                parameter["schema"] = {**parameter["schema"], "maxLength": self.max_length}
         return parameters

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxConfig(AppConfig):
     name = "core.outbox"
     label = "outbox"
-    verbose_name = "Eventos"
+    verbose_name = _("Eventos")

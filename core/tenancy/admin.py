@@ -8,16 +8,20 @@ and tenant models have no table in the public schema.
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 
 from core.db import connection
-from core.errors import InvalidError
+from core.errors import DomainError, InvalidError
 from core.tenancy.models import Domain, Tenant
 from core.tenancy.resolver import forget_tenants
 from core.tenancy.selectors import tenant_placements
-from core.tenancy.services import domain_validate
+from core.tenancy.services import domain_validate, tenant_create
 from usuarios.auth.admin_login import ThrottledAdminLoginForm
 
 
@@ -65,6 +69,7 @@ class DomainForm(forms.ModelForm):
     class Meta:
         model = Domain
         fields = ["domain", "tenant", "is_primary"]
+        labels = {"domain": _("dominio"), "tenant": _("tenant"), "is_primary": _("principal")}
 
     def clean_domain(self):
         try:
@@ -79,9 +84,56 @@ class DomainInline(admin.TabularInline):
     extra = 0
 
 
+class TenantCreateForm(forms.Form):
+    """A new tenant as the API and `crear_tenant` make it: its schema, a domain and its first admin."""
+
+    schema_name = forms.CharField(
+        label=_("Schema"), max_length=63, help_text=_("letras minúsculas, dígitos o '_'")
+    )
+    nombre = forms.CharField(label=_("Nombre"), max_length=200)
+    dominio = forms.CharField(label=_("Dominio"), max_length=253, required=False, help_text=_("opcional"))
+    admin_nombre = forms.CharField(label=_("Nombre del primer administrador"), max_length=100)
+    admin_apellido = forms.CharField(label=_("Apellido"), max_length=100, required=False)
+    admin_email = forms.CharField(label=_("Email del administrador"), max_length=254)
+    admin_password = forms.CharField(
+        label=_("Contraseña del administrador"), widget=forms.PasswordInput, strip=False
+    )
+
+    # where each part of the service's refusal belongs in this form
+    FIELDS = {"schema_name": "schema_name", "nombre": "nombre", "dominio": "dominio"}
+    ADMIN_FIELDS = {"email": "admin_email", "password": "admin_password", "nombre": "admin_nombre"}
+
+    def create(self) -> Tenant | None:
+        """The tenant, or None with the service's refusal on the fields it names."""
+        data = self.cleaned_data
+        try:
+            return tenant_create(
+                schema_name=data["schema_name"],
+                nombre=data["nombre"],
+                dominio=data["dominio"] or None,
+                admin={
+                    "email": data["admin_email"],
+                    "password": data["admin_password"],
+                    "nombre": data["admin_nombre"],
+                    "apellido": data["admin_apellido"],
+                },
+            )
+        except InvalidError as exc:
+            for key, value in exc.details.items():
+                if key == "admin" and isinstance(value, dict):
+                    for sub, errors in value.items():
+                        self.add_error(self.ADMIN_FIELDS.get(sub), errors)
+                else:
+                    self.add_error(self.FIELDS.get(key), value)
+        except DomainError as exc:
+            self.add_error(None, str(exc.message))
+        return None
+
+
 @admin.register(Tenant)
 class TenantAdmin(PublicOnlyAdmin, admin.ModelAdmin):
     list_display = ["schema_name", "nombre", "activo", "fecha_creacion", "nodo"]
+    fields = ["schema_name", "nombre", "activo"]
     list_filter = ["activo"]
     search_fields = ["schema_name", "nombre"]
     inlines = [DomainInline]
@@ -95,11 +147,46 @@ class TenantAdmin(PublicOnlyAdmin, admin.ModelAdmin):
         # Schemas are created with their first admin through `crear_tenant` or the platform API.
         return ["schema_name"] if obj else []
 
-    def has_add_permission(self, request, *args):
-        return False
-
     def has_delete_permission(self, request, obj=None):
-        return False
+        return False  # a deletion keeps a final backup: `eliminar_tenant` or the API
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Through tenant_create: the schema, its domain and first admin, all or nothing."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = TenantCreateForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            tenant = form.create()
+            if tenant is not None:
+                self.log_addition(request, tenant, [{"added": {}}])
+                self.message_user(
+                    request, _("Tenant «%(s)s» creado con su administrador.") % {"s": tenant.schema_name}
+                )
+                return HttpResponseRedirect(reverse("admin:core_tenant_change", args=[tenant.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Nuevo tenant"),
+            "opts": self.model._meta,
+            "adminform": helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {}),
+            "form": form,
+            "errors": helpers.AdminErrorList(form, []),
+            "add": True,
+            "change": False,
+            "has_view_permission": True,
+            "has_add_permission": True,
+            "has_change_permission": False,
+            "has_delete_permission": False,
+            "has_editable_inline_admin_formsets": False,
+            "save_as": False,
+            "show_save": True,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "has_file_field": False,
+            "form_url": form_url,
+            "inline_admin_formsets": [],
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/change_form.html", context)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

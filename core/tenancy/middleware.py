@@ -67,7 +67,10 @@ class TenantMiddleware:
         tenant = getattr(request, "tenant", None)
         if request.method in SAFE_METHODS or tenant is None or tenant.pk is None:
             return None
-        if getattr(getattr(view_func, "cls", None), "write_gate", True) is False:
+        if False in (
+            getattr(view_func, "write_gate", True),
+            getattr(getattr(view_func, "cls", None), "write_gate", True),
+        ):
             return None  # the maintenance operation itself
         try:
             if not write_enter(tenant_id=tenant.pk):

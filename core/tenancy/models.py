@@ -6,16 +6,21 @@ rest of tenancy; `core.models` imports them so that Django finds them.
 
 import uuid
 
+from django.conf import settings
 from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
-from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.models import DomainMixin, TenantMixin, _check_schema_name
 
 
 class Tenant(TenantMixin):
     """An organisation. Its data lives in the PostgreSQL schema `schema_name`."""
 
+    # django-tenants' field as it is, with a label
+    schema_name = models.CharField(
+        _("schema"), max_length=63, unique=True, db_index=True, validators=[_check_schema_name]
+    )
     nombre = models.CharField(_("nombre"), max_length=200)
     activo = models.BooleanField(_("activo"), default=True)
     fecha_creacion = models.DateTimeField(_("fecha de creación"), auto_now_add=True)
@@ -43,6 +48,17 @@ class Tenant(TenantMixin):
 
 
 class Domain(DomainMixin):
+    # django-tenants' fields as they are, with labels
+    domain = models.CharField(_("dominio"), max_length=253, unique=True, db_index=True)
+    tenant = models.ForeignKey(
+        settings.TENANT_MODEL,
+        db_index=True,
+        related_name="domains",
+        on_delete=models.CASCADE,
+        verbose_name=_("tenant"),
+    )
+    is_primary = models.BooleanField(_("principal"), default=True, db_index=True)
+
     class Meta:
         app_label = "core"
         constraints = [models.UniqueConstraint(Lower("domain"), name="dominio_unico_ci")]

@@ -91,3 +91,17 @@ def test_search_ignores_accents_and_case_on_products_tickets_and_users(
     assert found("/api/tickets/tickets/", "FACTURACION ERRONEA", "titulo") == ["Facturación errónea"]
     assert found("/api/usuarios/usuarios/", "jose munoz", "nombre") == ["José"]  # each word, in any field
     assert found("/api/usuarios/usuarios/", "munoz", "apellido") == ["Muñoz"]
+
+
+def test_search_text_that_is_not_a_word_is_taken_literally_and_a_novel_is_refused(api, admin_a):
+    for text in ("[", "(", "\\", "a.*", "^$", "ñ?+{2}"):
+        response = api.get(
+            "/api/usuarios/usuarios/", tenant="alfa", token=admin_a.token, params={"search": text}
+        )
+        assert response.status_code == 200 and response.json()["count"] == 0, (text, response.text)
+    too_long = api.get(
+        "/api/usuarios/usuarios/", tenant="alfa", token=admin_a.token, params={"search": "x" * 201}
+    )
+    assert "search" in assert_error(too_long, 400, "validation_error")["details"]
+    nul = api.get("/api/usuarios/usuarios/", tenant="alfa", token=admin_a.token, params={"search": "a\x00b"})
+    assert_error(nul, 400, "validation_error")

@@ -2,57 +2,15 @@
 with the system browser) logs into a tenant's admin by hostname, creates a product and a ticket,
 sees them listed, and cannot log into another tenant's admin. Screenshots go to artifacts/."""
 
-import os
-import shutil
 import uuid
 from decimal import Decimal
 
 import pytest
 from django_tenants.utils import schema_context
 
-from core.local_services import BASE_DIR
-from core.testing.factories import PASSWORD
+from core.testing.browser import ARTIFACTS, admin_login
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = BASE_DIR / "artifacts"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    if CHROMIUM is None:
-        if os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail("REQUIRE_BROWSER is set but Chromium is not installed")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the test's own DB calls are sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page()
-        page.set_default_timeout(20_000)
-        yield page
-        browser.close()
-
-
-def _login(page, base: str, email: str) -> None:
-    page.goto(f"{base}/admin/")
-    assert "/admin/login/" in page.url
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
 
 
 def test_tenant_admin_creates_a_product_and_a_ticket_in_the_browser(
@@ -65,7 +23,7 @@ def test_tenant_admin_creates_a_product_and_a_ticket_in_the_browser(
     page, base = browser_page, f"http://alfa.localhost:{http_server.port}"
     sku, titulo = f"NAV-{uuid.uuid4().hex[:6].upper()}", f"Ticket desde el navegador {uuid.uuid4().hex[:6]}"
 
-    _login(page, base, admin_a.email)
+    admin_login(page, base, admin_a.email)
     page.wait_for_url(f"{base}/admin/")
     page.screenshot(path=str(ARTIFACTS / "admin-index.png"))
 
@@ -100,7 +58,7 @@ def test_tenant_admin_creates_a_product_and_a_ticket_in_the_browser(
 
 def test_the_same_admin_cannot_log_into_another_tenants_admin(browser_page, http_server, admin_a):
     page, base = browser_page, f"http://beta.localhost:{http_server.port}"
-    _login(page, base, admin_a.email)
+    admin_login(page, base, admin_a.email)
     page.wait_for_selector(".errornote")
     assert "/admin/login/" in page.url
     page.screenshot(path=str(ARTIFACTS / "admin-otro-tenant.png"))
@@ -139,3 +97,65 @@ def test_the_api_docs_render_their_operations_without_internet(browser_page, htt
     # no script, style or font comes from a CDN; ReDoc's bundle always tries its "by Redocly"
     # badge image, and hides it when it cannot load (it has no option to leave it out)
     assert tried in ([], [("image", "https://cdn.redoc.ly/redoc/logo-mini.svg")]), tried
+
+
+def test_the_platform_admin_adds_a_tenant_that_its_admin_then_runs(browser_page, http_server, operator):
+    from core.models import Domain, Tenant
+    from core.testing.factories import drop_test_tenants
+    from usuarios.models import Rol, Usuario
+
+    schema = f"nuevo_{uuid.uuid4().hex[:8]}"
+    dominio = f"{schema.replace('_', '-')}.localhost"
+    page, base = browser_page, f"http://localhost:{http_server.port}"
+    admin_login(page, base, operator.email)
+    page.wait_for_url(f"{base}/admin/")
+    assert "Plataforma · administración" in page.inner_text("#site-name")
+    try:
+        page.goto(f"{base}/admin/core/tenant/add/")
+        page.fill("#id_schema_name", schema)
+        page.fill("#id_nombre", "Clínica Norte")
+        page.fill("#id_dominio", dominio)
+        page.fill("#id_admin_nombre", "Ana")
+        page.fill("#id_admin_email", "notanemail")
+        page.fill("#id_admin_password", "corta")
+        page.click("input[name=_save]")
+        page.wait_for_selector(".errorlist")
+        errors = page.inner_text("#content-main")
+        assert "email" in errors.lower() and not Tenant.objects.filter(schema_name=schema).exists()
+        page.screenshot(path=str(ARTIFACTS / "admin-nuevo-tenant-errores.png"), full_page=True)
+        page.fill("#id_admin_email", f"ana@{dominio}")
+        page.fill("#id_admin_password", "una-clave-larga-y-buena-2026")
+        page.click("input[name=_save]")
+        page.wait_for_selector(".messagelist")
+        tenant = Tenant.objects.get(schema_name=schema)
+        assert Domain.objects.get(tenant=tenant).domain == dominio
+        with schema_context(schema):
+            assert Usuario.objects.get(email=f"ana@{dominio}").rol == Rol.ADMIN
+
+        tenant_base = f"http://{dominio}:{http_server.port}"
+        admin_login(page, tenant_base, f"ana@{dominio}", password="una-clave-larga-y-buena-2026")
+        page.wait_for_url(f"{tenant_base}/admin/")
+        assert "Clínica Norte · administración" in page.inner_text("#site-name")
+        page.screenshot(path=str(ARTIFACTS / "admin-nuevo-tenant.png"), full_page=True)
+    finally:
+        drop_test_tenants([schema])
+
+
+def test_the_admin_speaks_english_to_an_english_browser(browser_page, http_server, admin_a, backup_settings):
+    from backups.services import backup_create
+
+    with schema_context("alfa"):
+        backup_create(actor=admin_a.user)
+    page = browser_page.context.browser.new_page(locale="en-US")
+    base = f"http://alfa.localhost:{http_server.port}"
+    admin_login(page, base, admin_a.email)
+    page.wait_for_url(f"{base}/admin/")
+    assert "Alfa · administration" in page.inner_text("#site-name")
+    page.goto(f"{base}/admin/productos/producto/add/")
+    labels = page.locator("label").all_inner_texts()
+    assert "Category:" in labels and "Supplier:" in labels, labels
+    page.goto(f"{base}/admin/backups/backuprecord/")
+    headers = [h.strip().lower() for h in page.locator("#result_list thead th").all_inner_texts()]
+    assert {"file", "type", "size"} <= set(headers), headers
+    page.screenshot(path=str(ARTIFACTS / "admin-en.png"), full_page=True)
+    page.close()

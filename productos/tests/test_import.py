@@ -155,3 +155,33 @@ def test_realinear_secuencias_mends_a_broken_sequence(api, fresh_tenant, make_ac
     )
     with pytest.raises(CommandError):
         _run("realinear_secuencias", "--tenant", "nadie")
+
+
+def test_a_reimport_rewrites_every_field_of_an_existing_product(tmp_path, fresh_tenant):
+    schema = fresh_tenant.schema_name
+    first = {
+        "sku": "upd-1",
+        "nombre": "Ratón",
+        "descripcion": "gris",
+        "precio": "10.00",
+        "costo": "4.00",
+        "stock": "5",
+        "categoria": "Periféricos",
+        "proveedor": "Andinas",
+        "activo": "true",
+    }
+    path = tmp_path / "catalogo.csv"
+    _write_csv(path, [first])
+    _run("importar_productos", "--tenant", schema, str(path))
+    with schema_context(schema):
+        before = Producto.objects.get(sku="UPD-1")
+    changed = {**first, "nombre": "Ratón óptico", "descripcion": "", "precio": "12.50", "costo": ""}
+    changed.update({"stock": "0", "categoria": "Oficina", "proveedor": "", "activo": "false"})
+    _write_csv(path, [changed])
+    assert "creados: 0, actualizados: 1" in _run("importar_productos", "--tenant", schema, str(path))
+    with schema_context(schema):
+        after = Producto.objects.select_related("categoria").get(sku="UPD-1")
+        assert after.pk == before.pk and after.nombre == "Ratón óptico" and after.descripcion == ""
+        assert (str(after.precio), after.costo, after.stock, after.activo) == ("12.50", None, 0, False)
+        assert after.categoria.nombre == "Oficina" and after.proveedor_id is None
+        assert after.slug != before.slug and after.fecha_actualizacion > before.fecha_actualizacion
