@@ -198,7 +198,7 @@ def run(env: dict[str, str] | None = None) -> list[dict[str, str]]:
         move = _move_under_load(cluster, citus_env["DATABASE_URL"], citus_me)
     rows.append(
         {
-            "scenario": f"raw citus_schema_move (force_logical, writes not paused) under load, {move['move']}",
+            "scenario": f"citus_schema_move under load, as the product moves a tenant (force_logical, writes not paused), {move['move']}",
             "req/s": f"{move['requests']} requests",
             "p50": move["p50"],
             "p99": f"slowest {move['slowest']}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 
 from core.citus import (
     citus_active,
+    commits_asynchronously,
     schema_distribute,
     schema_move,
     schema_placements,
@@ -37,6 +39,8 @@ from core.tenancy.template import create_from_template, template_definition_stor
 from core.versioned_cache import delete_matching
 from usuarios.models import Rol, Usuario, UsuarioManager
 from usuarios.services import usuario_create
+
+logger = logging.getLogger(__name__)
 
 SCHEMA_NAME = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
 DOMAIN_NAME = re.compile(
@@ -282,8 +286,20 @@ def tenant_move(*, tenant: Tenant, nodo: str) -> str:
         where = schema_placements(cursor, [tenant.schema_name]).get(tenant.schema_name)
     if where != nodo:
         host, _sep, port = nodo.rpartition(":")
-        # writes are paused for the move (503 tenant_maintenance, reads go on): under concurrent
-        # writes through the coordinator, acknowledged writes were lost in the switch (2 of 46)
-        with tenant_writes_paused(tenant_id=tenant.pk), connection.cursor() as cursor:
-            schema_move(cursor, tenant.schema_name, host, int(port))
+        with connection.cursor() as cursor:
+            online = where is not None and not commits_asynchronously(cursor, where)
+        if online:
+            with connection.cursor() as cursor:
+                schema_move(cursor, tenant.schema_name, host, int(port))
+        else:
+            # a worker that acknowledges commits before writing them could lose a write in the
+            # switch (core.citus.commits_asynchronously): its writes wait out the move instead
+            # (503 tenant_maintenance with Retry-After; reads go on)
+            logger.warning(
+                "Moving tenant %s with its writes paused: %s commits with synchronous_commit = off",
+                tenant.schema_name,
+                where,
+            )
+            with tenant_writes_paused(tenant_id=tenant.pk), connection.cursor() as cursor:
+                schema_move(cursor, tenant.schema_name, host, int(port))
     return nodo

@@ -2,9 +2,10 @@
 
 from importlib import import_module
 
-from django.db import connection
+from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
+from core.citus import citus_active
 from productos.models import Producto
 
 migration = import_module("productos.migrations.0007_busqueda_sin_acentos")
@@ -26,10 +27,10 @@ def test_a_search_uses_the_trigram_index_when_pg_trgm_is_there(tenant_a):
         assert indexes == set(migration.COLUMNS)
         query = Producto.objects.filter(nombre__sin_acentos="RATÓN").only("pk")
         sql, params = query.query.sql_with_params()
-        cursor.execute("SET enable_seqscan = off")  # a test table is small: the planner would scan it
-        try:
+        with transaction.atomic():
+            if citus_active(cursor):  # the plan is the worker's: the setting must reach it
+                cursor.execute("SET LOCAL citus.propagate_set_commands TO 'local'")
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is small: it would be scanned
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-        finally:
-            cursor.execute("RESET enable_seqscan")
     assert "producto_nombre_sa_trgm" in plan, plan
