@@ -1,12 +1,12 @@
 from decimal import Decimal
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.errors import DomainError
+from core.admin_actions import apply_each
 from core.tenancy.admin import TenantOnlyAdmin
 from productos.models import Categoria, EstadoPedido, ItemPedido, Pago, Pedido, Producto, Proveedor
 from productos.services import catalogo, pedidos
@@ -70,18 +70,8 @@ class PagoInline(admin.TabularInline):
         return False
 
 
-def _run(modeladmin, request, pedidos, change, done_message) -> None:
-    """One service call per order; each refusal is reported with its reason."""
-    done = 0
-    for pedido in pedidos:
-        try:
-            change(pedido)
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{pedido.numero}: {exc.message}", messages.ERROR)
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
+def _run(modeladmin, request, orders, change, done) -> None:
+    apply_each(modeladmin, request, orders, change, label=lambda p: p.numero, done=done)
 
 
 @admin.register(Pedido)

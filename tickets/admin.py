@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_actions import apply_each
 from core.errors import DomainError
 from core.tenancy.admin import TenantOnlyAdmin
 from tickets import services
@@ -52,18 +53,8 @@ class TicketChangeForm(forms.ModelForm):
             self.fields["asignar_a"].disabled = True
 
 
-def _run(modeladmin, request, tickets, change, done_message) -> None:
-    """Apply one service call per ticket; each refusal is reported with its reason."""
-    done = 0
-    for ticket in tickets:
-        try:
-            change(ticket)
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{ticket.titulo}: {exc.message}", messages.ERROR)
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
+def _run(modeladmin, request, tickets, change, done) -> None:
+    apply_each(modeladmin, request, tickets, change, label=lambda t: t.titulo, done=done)
 
 
 def _state_action(estado: str, description: str):
@@ -154,25 +145,30 @@ class TicketAdmin(TenantOnlyAdmin, admin.ModelAdmin):
             # another change got there first (a transition no longer allowed...): say so
             self.message_user(request, exc.message, messages.ERROR)
 
-    @admin.action(description=_("Asignarme los tickets seleccionados"))
-    def asignarme(self, request, queryset):
+    def _assign(self, request, queryset, user_id: int | None, done) -> None:
         _run(
             self,
             request,
             queryset,
-            lambda t: services.ticket_assign(
-                ticket_id=t.pk, actor=request.user, asignado_a_id=request.user.pk
-            ),
+            lambda t: services.ticket_assign(ticket_id=t.pk, actor=request.user, asignado_a_id=user_id),
+            done,
+        )
+
+    @admin.action(description=_("Asignarme los tickets seleccionados"))
+    def asignarme(self, request, queryset):
+        self._assign(
+            request,
+            queryset,
+            request.user.pk,
             lambda n: ngettext("%(n)d ticket asignado a ti.", "%(n)d tickets asignados a ti.", n) % {"n": n},
         )
 
     @admin.action(description=_("Quitar la asignación"))
     def quitar_asignacion(self, request, queryset):
-        _run(
-            self,
+        self._assign(
             request,
             queryset,
-            lambda t: services.ticket_assign(ticket_id=t.pk, actor=request.user, asignado_a_id=None),
+            None,
             lambda n: ngettext("%(n)d ticket sin asignar.", "%(n)d tickets sin asignar.", n) % {"n": n},
         )
 
@@ -191,11 +187,10 @@ class TicketAdmin(TenantOnlyAdmin, admin.ModelAdmin):
 
     def _assign_to(self, user_id: int):
         def action(modeladmin, request, queryset):
-            _run(
-                modeladmin,
+            modeladmin._assign(
                 request,
                 queryset,
-                lambda t: services.ticket_assign(ticket_id=t.pk, actor=request.user, asignado_a_id=user_id),
+                user_id,
                 lambda n: ngettext("%(n)d ticket asignado.", "%(n)d tickets asignados.", n) % {"n": n},
             )
 
