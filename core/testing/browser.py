@@ -49,3 +49,15 @@ def admin_login(page, base: str, email: str, password: str = PASSWORD) -> None:
     page.fill("#id_username", email)
     page.fill("#id_password", password)
     page.click("input[type=submit]")
+
+
+def admin_action(page, changelist: str, objects, action: str) -> str:
+    """Run a list action of the admin on these objects, as an operator does; returns the
+    messages it answered with."""
+    page.goto(changelist)
+    for obj in objects:
+        page.check(f"input[name=_selected_action][value='{obj.pk}']")
+    page.select_option("select[name=action]", action)
+    page.click("button[name=index]")
+    page.wait_for_selector(".messagelist")
+    return page.inner_text(".messagelist")

@@ -37,7 +37,7 @@ def _pay(usuario, pedido) -> None:
 
 @pytest.mark.browser
 def test_staff_ship_deliver_and_cancel_orders_from_the_list(browser_page, http_server, admin_a, usuario_a):
-    from core.testing.browser import ARTIFACTS, admin_login
+    from core.testing.browser import ARTIFACTS, admin_action, admin_login
 
     producto, (enviado, pendiente, cancelado) = _orders(usuario_a.user, 3)
     _pay(usuario_a.user, enviado)
@@ -47,13 +47,7 @@ def test_staff_ship_deliver_and_cancel_orders_from_the_list(browser_page, http_s
     page.wait_for_url(f"{base}/admin/")
 
     def run_action(action: str, orders) -> str:
-        page.goto(f"{base}/admin/productos/pedido/?q={usuario_a.email}")
-        for pedido in orders:
-            page.check(f"input[name=_selected_action][value='{pedido.pk}']")
-        page.select_option("select[name=action]", action)
-        page.click("button[name=index]")
-        page.wait_for_selector(".messagelist")
-        return page.inner_text(".messagelist")
+        return admin_action(page, f"{base}/admin/productos/pedido/?q={usuario_a.email}", orders, action)
 
     said = run_action("enviar", [enviado, pendiente])
     assert (

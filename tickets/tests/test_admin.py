@@ -46,7 +46,7 @@ def test_ticket_admin_is_not_in_the_public_admin(http_server, operator):
 def test_soporte_moves_assigns_and_closes_tickets_from_the_list_and_the_detail(
     browser_page, http_server, soporte_a, usuario_a
 ):
-    from core.testing.browser import ARTIFACTS, admin_login
+    from core.testing.browser import ARTIFACTS, admin_action, admin_login
     from tickets import services
     from tickets.models import Estado, Interaccion
 
@@ -62,13 +62,7 @@ def test_soporte_moves_assigns_and_closes_tickets_from_the_list_and_the_detail(
     assert "Alfa · administración" in page.inner_text("#site-name")
 
     def run_action(action: str, tickets) -> str:
-        page.goto(f"{base}/admin/tickets/ticket/?q={tag}")
-        for ticket in tickets:
-            page.check(f"input[name=_selected_action][value='{ticket.pk}']")
-        page.select_option("select[name=action]", action)
-        page.click("button[name=index]")
-        page.wait_for_selector(".messagelist")
-        return page.inner_text(".messagelist")
+        return admin_action(page, f"{base}/admin/tickets/ticket/?q={tag}", tickets, action)
 
     assert "2 tickets asignados a ti" in run_action("asignarme", abiertos)
     said = run_action("estado_cerrado", [*abiertos, cerrado])
