@@ -208,32 +208,29 @@ def _tickets(*, cliente: Usuario, soporte: Usuario) -> None:
             tickets.ticket_change_estado(ticket_id=ticket.pk, actor=cliente, estado=Estado.CERRADO)
 
 
+# one order in each state, paid and moved as far as its state says
+ORDERS = [
+    (EstadoPedido.PENDIENTE, None, []),
+    (EstadoPedido.PAGADO, MetodoPago.TRANSFERENCIA, []),
+    (EstadoPedido.ENVIADO, MetodoPago.EFECTIVO, [EstadoPedido.ENVIADO]),
+    (EstadoPedido.ENTREGADO, MetodoPago.TARJETA, [EstadoPedido.ENVIADO, EstadoPedido.ENTREGADO]),
+    (EstadoPedido.CANCELADO, MetodoPago.TRANSFERENCIA, []),
+]
+
+
 def _orders(*, productos: list, cliente: Usuario, soporte: Usuario) -> None:
-    # one order in each state, each paid as far as its state says
-    plan = [
-        EstadoPedido.PENDIENTE,
-        EstadoPedido.PAGADO,
-        EstadoPedido.ENVIADO,
-        EstadoPedido.ENTREGADO,
-        EstadoPedido.CANCELADO,
-    ]
-    for n, estado in enumerate(plan):
+    for n, (estado, metodo, moves) in enumerate(ORDERS):
         items = [
             {"producto": productos[n * 11].pk, "cantidad": 1},
             {"producto": productos[n * 11 + 5].pk, "cantidad": 2},
         ]
         pedido, _created = pedidos.pedido_create(actor=cliente, items=items, notas="Pedido de demostración")
-        if estado == EstadoPedido.PENDIENTE:
-            continue
-        metodo = (MetodoPago.TARJETA, MetodoPago.TRANSFERENCIA, MetodoPago.EFECTIVO)[n % 3]
-        pedidos.pago_create(actor=cliente, pedido_id=pedido.pk, monto=pedido.total, metodo=metodo)
+        if metodo is not None:
+            pedidos.pago_create(actor=cliente, pedido_id=pedido.pk, monto=pedido.total, metodo=metodo)
+        for siguiente in moves:
+            pedidos.pedido_change_estado(pedido_id=pedido.pk, actor=soporte, estado=siguiente)
         if estado == EstadoPedido.CANCELADO:
             pedidos.pedido_cancel(pedido_id=pedido.pk, actor=soporte)
-            continue
-        for siguiente in (EstadoPedido.ENVIADO, EstadoPedido.ENTREGADO):
-            if plan.index(estado) < plan.index(siguiente):
-                break
-            pedidos.pedido_change_estado(pedido_id=pedido.pk, actor=soporte, estado=siguiente)
 
 
 def demo_seed(*, logins: DemoLogins) -> bool:

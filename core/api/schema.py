@@ -80,6 +80,8 @@ CODE_STATUSES: dict[str, tuple[int, ...]] = {
     C.TENANT_NOT_FOUND: (404,),
     C.METHOD_NOT_ALLOWED: (405,),
     C.NOT_ACCEPTABLE: (406,),
+    C.CONFLICT: (409,),
+    C.INTEGRITY_ERROR: (409,),
     C.PAYLOAD_TOO_LARGE: (413,),
     C.UNSUPPORTED_MEDIA_TYPE: (415,),
     C.UNPROCESSABLE: (422,),
@@ -155,58 +157,40 @@ class TenantAwareAutoSchema(AutoSchema):
     def operation_errors(self, operation: dict) -> dict[int, set[str]]:
         method = self.method.lower()
         scope = getattr(self.view, "tenant_scope", TenantScope.TENANT)
-        codes: dict[str, tuple[int, ...]] = {
-            C.INVALID_TENANT: (400,),
-            C.TENANT_NOT_FOUND: (404,),
-            C.TENANT_INACTIVE: (403,),
-            C.NOT_ACCEPTABLE: (406,),
-            C.SERVER_ERROR: (500,),
-            C.SERVICE_UNAVAILABLE: (503,),
-        }
+        # what any request can meet: a bad or unknown tenant, an Accept it cannot have, an outage
+        codes = {C.INVALID_TENANT, C.TENANT_NOT_FOUND, C.TENANT_INACTIVE, C.NOT_ACCEPTABLE}
+        codes |= {C.SERVER_ERROR, C.SERVICE_UNAVAILABLE}
         if scope == TenantScope.TENANT:
-            codes[C.TENANT_REQUIRED] = (400,)
+            codes.add(C.TENANT_REQUIRED)
         permissions = self.view.get_permissions()
         if not any(isinstance(p, AllowAny) for p in permissions):
-            codes.update(
-                {
-                    C.NOT_AUTHENTICATED: (401,),
-                    C.AUTHENTICATION_FAILED: (401,),
-                    C.TOKEN_NOT_VALID: (401,),
-                    U.USER_INACTIVE: (401,),
-                    U.USER_NOT_FOUND: (401,),
-                }
-            )
+            codes |= {C.NOT_AUTHENTICATED, C.AUTHENTICATION_FAILED, C.TOKEN_NOT_VALID}
+            codes |= {U.USER_INACTIVE, U.USER_NOT_FOUND}
             if _extra_permissions(permissions, method):
-                codes[C.PERMISSION_DENIED] = (403,)
+                codes.add(C.PERMISSION_DENIED)
         parameters = operation.get("parameters", [])
         if any(p["in"] == "path" for p in parameters):
-            codes[C.NOT_FOUND] = (404,)
+            codes.add(C.NOT_FOUND)
         if any(p["in"] == "query" for p in parameters):
-            codes[C.VALIDATION_ERROR] = (400,)
+            codes.add(C.VALIDATION_ERROR)
         if any(p["in"] == "query" and p["name"] == "page" for p in parameters):
-            codes[C.NOT_FOUND] = (404,)  # a page past the last
+            codes.add(C.NOT_FOUND)  # a page past the last
         if "requestBody" in operation or method in WRITES:
-            codes.update(
-                {
-                    C.VALIDATION_ERROR: (400,),
-                    C.PARSE_ERROR: (400,),
-                    C.INVALID_CONTENT_LENGTH: (400,),
-                    C.PAYLOAD_TOO_LARGE: (413,),
-                    C.UNSUPPORTED_MEDIA_TYPE: (415,),
-                }
-            )
+            codes |= {C.VALIDATION_ERROR, C.PARSE_ERROR, C.INVALID_CONTENT_LENGTH}
+            codes |= {C.PAYLOAD_TOO_LARGE, C.UNSUPPORTED_MEDIA_TYPE}
         if method in WRITES:
             # a constraint the services did not expect is still a clean 409
-            codes[C.INTEGRITY_ERROR] = (409,)
+            codes.add(C.INTEGRITY_ERROR)
             if scope != TenantScope.PUBLIC:
-                codes[C.TENANT_MAINTENANCE] = (503,)
+                codes.add(C.TENANT_MAINTENANCE)
         if self.view.get_throttles():
-            codes[C.THROTTLED] = (429,)
-        codes.update(self._declared())
+            codes.add(C.THROTTLED)
+        statuses = {str(code): CODE_STATUSES[code] for code in codes}
+        statuses.update(self._declared())
         by_status: dict[int, set[str]] = {}
-        for code, statuses in codes.items():
-            for status in statuses:
-                by_status.setdefault(status, set()).add(str(code))
+        for code, answered in statuses.items():
+            for status in answered:
+                by_status.setdefault(status, set()).add(code)
         return by_status
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):

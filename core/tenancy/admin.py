@@ -99,10 +99,6 @@ class TenantCreateForm(forms.Form):
         label=_("Contraseña del administrador"), widget=forms.PasswordInput, strip=False
     )
 
-    # where each part of the service's refusal belongs in this form
-    FIELDS = {"schema_name": "schema_name", "nombre": "nombre", "dominio": "dominio"}
-    ADMIN_FIELDS = {"email": "admin_email", "password": "admin_password", "nombre": "admin_nombre"}
-
     def create(self) -> Tenant | None:
         """The tenant, or None with the service's refusal on the fields it names."""
         data = self.cleaned_data
@@ -119,12 +115,12 @@ class TenantCreateForm(forms.Form):
                 },
             )
         except InvalidError as exc:
+            # the service names the API's fields: the admin's are this form's admin_<field>
             for key, value in exc.details.items():
-                if key == "admin" and isinstance(value, dict):
-                    for sub, errors in value.items():
-                        self.add_error(self.ADMIN_FIELDS.get(sub), errors)
-                else:
-                    self.add_error(self.FIELDS.get(key), value)
+                errors = value.items() if key == "admin" and isinstance(value, dict) else [(None, value)]
+                for sub, messages in errors:
+                    field = f"admin_{sub}" if sub else key
+                    self.add_error(field if field in self.fields else None, messages)
         except DomainError as exc:
             self.add_error(None, str(exc.message))
         return None

@@ -67,11 +67,10 @@ class TenantMiddleware:
         tenant = getattr(request, "tenant", None)
         if request.method in SAFE_METHODS or tenant is None or tenant.pk is None:
             return None
-        if False in (
-            getattr(view_func, "write_gate", True),
-            getattr(getattr(view_func, "cls", None), "write_gate", True),
-        ):
-            return None  # the maintenance operation itself
+        # the maintenance operation itself: a DRF view class, or a plain view (the admin's restore)
+        view = getattr(view_func, "cls", view_func)
+        if getattr(view, "write_gate", True) is False:
+            return None
         try:
             if not write_enter(tenant_id=tenant.pk):
                 return domain_error_response(TenantMaintenance())
