@@ -13,6 +13,8 @@ import os
 import random
 import statistics
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 
 from bench.harness import Request, drive, fmt_ms, minted_token
 from bench.servers import HELLO_ASGI, HELLO_WSGI, SERVER, serve
@@ -115,16 +117,30 @@ def _scenarios(data: dict) -> dict[str, tuple[list[Request], object]]:
         # wrk builds one request per thread that it never sends: a cheap one, first in each
         # thread's share, takes that place (else one ticket's changes fall out of step: a 409)
         "state change": ([Request("GET", "/health")] * 2 + forth + back, lambda: _reset_toggled(toggled)),
-        "create ticket": (
-            [
-                Request(
-                    "POST", "/api/tickets/tickets/", auth, {"titulo": f"Nuevo {i}", "descripcion": "Se cae"}
-                )
-                for i in range(50)
-            ],
-            None,
-        ),
+        # the notification task queued for a worker, as in production (the peer pushes its job
+        # to a Redis list for its batch worker)
+        "create ticket (task queued)": (_creates(auth), None),
     }
+
+
+def _creates(auth: dict[str, str]) -> list[Request]:
+    return [
+        Request("POST", "/api/tickets/tickets/", auth, {"titulo": f"Nuevo {i}", "descripcion": "Se cae"})
+        for i in range(50)
+    ]
+
+
+@contextmanager
+def _scratch_queue(env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """`env` with tasks queued to a queue of this run's own, which no worker reads and which is
+    dropped afterwards (nothing is left in a shared broker)."""
+    import redis
+
+    name = f"bench-cost-{uuid.uuid4().hex[:8]}"
+    try:
+        yield {**env, "CELERY_TASK_ALWAYS_EAGER": "false", "CELERY_QUEUE": name}
+    finally:
+        redis.Redis.from_url(env["REDIS_URL"]).delete(name)
 
 
 def measure(running, requests: list[Request], *, before_round=None) -> dict:
@@ -192,11 +208,18 @@ def desk(env: dict[str, str], data: dict) -> list[dict[str, str]]:
         row("floor: hello world, uvicorn ASGI (baseline)", floor, None),
         row(f"floor: hello world, {SERVER} WSGI", ours, floor["cpu"]),
     ]
-    with serve(SERVER, env) as running:
+    queued = _scratch_queue(env) if env.get("REDIS_URL") else nullcontext(env)
+    with queued as queued_env, serve(SERVER, queued_env) as running:
         for name, (requests, before_round) in _scenarios(data).items():
             rows.append(
                 row(f"{SERVER}: {name}", measure(running, requests, before_round=before_round), floor["cpu"])
             )
+    # as the bench served every request before: the task run in the request, by the web worker
+    with serve(SERVER, env) as running:
+        inline = measure(
+            running, _creates({"X-Tenant-ID": "bench", "Authorization": f"Bearer {data['token']}"})
+        )
+        rows.append(row(f"{SERVER}: create ticket (task run inline)", inline, floor["cpu"]))
     return rows
 
 

@@ -1,4 +1,9 @@
+import corsheaders.middleware
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
+from django.middleware import locale
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 from core.api.envelope import error_response
@@ -99,3 +104,41 @@ class BrowserOnlyMiddleware:
             if response is not None:
                 return response
         return None
+
+
+class CorsMiddleware(corsheaders.middleware.CorsMiddleware):
+    """django-cors-headers', with a shortcut for a request that carries no Origin header (not a
+    browser's cross-origin call) and is no preflight: corsheaders adds nothing to its response
+    but `Vary: origin`, which this adds without building the request's header map."""
+
+    def __call__(self, request):
+        if "HTTP_ORIGIN" in request.META or request.method == "OPTIONS":
+            return super().__call__(request)
+        response = self.get_response(request)
+        if self.is_enabled(request):
+            patch_vary_headers(response, ("origin",))
+        return response
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's, without looking for a language prefix in the path when the URLconf has no
+    i18n_patterns (none of this project's has): Django looked for one twice per request, to
+    use it only with such patterns. The language and the headers set are Django's."""
+
+    def process_request(self, request):
+        if _language_prefixes(request):
+            return super().process_request(request)
+        translation.activate(translation.get_language_from_request(request, check_path=False))
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
+
+    def process_response(self, request, response):
+        if _language_prefixes(request):
+            return super().process_response(request, response)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+def _language_prefixes(request) -> bool:
+    return is_language_prefix_patterns_used(getattr(request, "urlconf", settings.ROOT_URLCONF))[0]

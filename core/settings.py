@@ -109,12 +109,12 @@ AUTH_USER_MODEL = "usuarios.Usuario"
 
 MIDDLEWARE = [
     # Preflights are answered before any tenant is needed.
-    "corsheaders.middleware.CorsMiddleware",
+    "core.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.health.HealthMiddleware",
     # Early, so that tenant and size errors are in the client's language too.
-    "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.LocaleMiddleware",
     "core.middleware.RequestBodyLimitMiddleware",
     "core.tenancy.middleware.TenantMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -223,6 +223,8 @@ EVENTS_CHANNEL = env.str("EVENTS_CHANNEL", default="canal:batch:eventos")
 EVENTS_QUEUE_MAX = env.int("EVENTS_QUEUE_MAX", default=10_000)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# kombu's Redis transport, keeping one client per channel (core.broker)
+CELERY_BROKER_TRANSPORT = "core.broker:Transport" if REDIS_URL else None
 # Without Redis there is no broker: tasks run inline.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 
+from core import cache_reads
 from core.db import connection
 from core.invalidation import watcher
 
@@ -53,7 +54,7 @@ def _get_many(keys: list[str]) -> dict[str, Any]:
     key function stores them."""
     scope = _scope.get()
     if not scope:
-        return cache.get_many(keys)
+        return cache_reads.get_many(keys)
     schema = connection.schema_name
     found: dict[str, Any] = {}
     wanted: list[str] = []
@@ -65,7 +66,7 @@ def _get_many(keys: list[str]) -> dict[str, Any]:
             found[key] = entry  # taken once: a second read of the key asks the cache again
     if wanted:
         pending = [k for (s, k), v in scope.items() if s == schema and v is _EXPECTED]
-        fetched = cache.get_many(wanted + pending)
+        fetched = cache_reads.get_many(wanted + pending)
         for key in pending:
             scope[(schema, key)] = fetched.pop(key, None)
         found.update(fetched)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from core.outbox.services import evento_registrar
+from core.statements import Lookup, Param, insert, update
 from core.versioned_cache import invalidate
 from tickets.error_codes import TicketErrorCode
 from tickets.models import TRANSICIONES, Estado, Interaccion, Prioridad, Ticket, TipoInteraccion
@@ -27,12 +28,28 @@ def _after_commit_forget(ticket: Ticket) -> None:
     invalidate(ticket_cache_key(ticket.pk))
 
 
+def _ticket_lookup(*, lock: bool, own: bool) -> Lookup[Ticket]:
+    def build():
+        qs = Ticket.objects.select_for_update() if lock else Ticket.objects.all()
+        if own:
+            qs = qs.filter(usuario_id=Param("usuario", Ticket._meta.get_field("usuario")))
+        return qs.filter(pk=Param("pk", Ticket._meta.pk)).order_by()[:1]
+
+    return Lookup(build)
+
+
+# by (lock, the actor's own tickets only): every write starts with one of these
+_TICKET_LOOKUPS = {
+    (lock, own): _ticket_lookup(lock=lock, own=own) for lock in (False, True) for own in (False, True)
+}
+
+
 def ticket_for_actor(*, ticket_id, actor: Usuario, lock: bool = False) -> Ticket:
     """The ticket if the actor may see it; 404 otherwise (a user never learns others' exist)."""
-    qs = Ticket.objects.select_for_update() if lock else Ticket.objects.all()
-    if not actor.es_staff:
-        qs = qs.filter(usuario=actor)
-    ticket = qs.filter(pk=ticket_id).first()
+    if actor.es_staff:
+        ticket = _TICKET_LOOKUPS[(lock, False)].first(pk=ticket_id)
+    else:
+        ticket = _TICKET_LOOKUPS[(lock, True)].first(pk=ticket_id, usuario=actor.pk)
     if ticket is None:
         raise NotFoundError(TICKET_NOT_FOUND)
     return ticket
@@ -62,7 +79,7 @@ def ticket_create(
         if not actor.es_staff:
             raise ForbiddenError(_("Solo el equipo puede abrir tickets para otros usuarios."))
         owner = _tenant_user(user_id=usuario_id, field="usuario_id")
-    ticket = Ticket.objects.create(usuario=owner, titulo=titulo, descripcion=descripcion, prioridad=prioridad)
+    ticket = insert(Ticket(usuario=owner, titulo=titulo, descripcion=descripcion, prioridad=prioridad))
     evento_registrar(
         tipo="ticket_creado",
         datos={"ticket_id": str(ticket.pk)},
@@ -112,13 +129,15 @@ def ticket_change_estado(*, ticket_id, actor: Usuario, estado: str) -> Ticket:
         raise ForbiddenError(_("Solo puedes cerrar tu ticket o reabrirlo si está resuelto."))
     ticket.estado = estado
     ticket.fecha_cierre = timezone.now() if estado == Estado.CERRADO else None
-    ticket.save(update_fields=["estado", "fecha_cierre", "fecha_actualizacion"])
-    Interaccion.objects.create(
-        ticket=ticket,
-        usuario=actor,
-        tipo=TipoInteraccion.CAMBIO_ESTADO,
-        contenido=f"{anterior} -> {estado}",
-        metadata={"de": anterior, "a": estado},
+    update(ticket, ["estado", "fecha_cierre", "fecha_actualizacion"])
+    insert(
+        Interaccion(
+            ticket=ticket,
+            usuario=actor,
+            tipo=TipoInteraccion.CAMBIO_ESTADO,
+            contenido=f"{anterior} -> {estado}",
+            metadata={"de": anterior, "a": estado},
+        )
     )
     evento_registrar(
         tipo="estado_cambiado",
@@ -169,8 +188,8 @@ def interaccion_create(*, actor: Usuario, ticket_id, tipo: str, contenido: str) 
     ticket = ticket_for_actor(ticket_id=ticket_id, actor=actor, lock=True)
     if ticket.estado == Estado.CERRADO:
         raise ConflictError(_("El ticket está cerrado."), code=TicketErrorCode.TICKET_CLOSED)
-    interaccion = Interaccion.objects.create(ticket=ticket, usuario=actor, tipo=tipo, contenido=contenido)
-    ticket.save(update_fields=["fecha_actualizacion"])
+    interaccion = insert(Interaccion(ticket=ticket, usuario=actor, tipo=tipo, contenido=contenido))
+    update(ticket, ["fecha_actualizacion"])
     evento_registrar(
         tipo="interaccion_creada",
         datos={"ticket_id": str(ticket.pk), "interaccion_id": interaccion.pk, "tipo": tipo},

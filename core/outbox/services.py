@@ -24,7 +24,8 @@ from django.utils.module_loading import import_string
 
 from core.outbox.marks import marks
 from core.outbox.models import Evento
-from core.tenancy.agenda import agenda_due, agenda_forget, agenda_mark
+from core.statements import insert
+from core.tenancy.agenda import agenda_due, agenda_forget, agenda_mark, agenda_mark_sql
 
 AGENDA = "outbox"
 
@@ -36,10 +37,13 @@ def evento_registrar(*, tipo: str, datos: dict, trabajo: str = "", tarea: str = 
 
     `trabajo`: also push it to the batch queue as a job of this type. `tarea`: also start this
     Celery task (its dotted path) as task(evento_id=..., **datos)."""
-    evento = Evento.objects.create(tipo=tipo, datos=datos, trabajo=trabajo, tarea=tarea)
     schema = connection.schema_name
-    # the sweep's list of tenants to look at, written with the event: it visits only these
-    agenda_mark(schema=schema, tarea=AGENDA)
+    # the sweep's list of tenants to look at, written with the event (one round trip): it
+    # visits only these
+    evento = insert(
+        Evento(tipo=tipo, datos=datos, trabajo=trabajo, tarea=tarea),
+        before=[agenda_mark_sql(schema=schema, tarea=AGENDA)],
+    )
     transaction.on_commit(lambda: _entregar_tras_commit(evento, schema))
     return evento
 
@@ -100,7 +104,12 @@ def _deliver(eventos: list[Evento], schema: str) -> None:
 def _start_tasks(eventos: list[Evento]) -> None:
     for evento in eventos:
         if evento.tarea:
-            import_string(evento.tarea).delay(evento_id=str(evento.evento_id), **evento.datos)
+            # the worker's log names the event, not its data (and Celery need not format it)
+            import_string(evento.tarea).apply_async(
+                kwargs={"evento_id": str(evento.evento_id), **evento.datos},
+                argsrepr="()",
+                kwargsrepr=f"{{'evento_id': '{evento.evento_id}'}}",
+            )
 
 
 def eventos_entregar_pendientes(*, limite: int = 200) -> int:

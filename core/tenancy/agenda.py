@@ -14,15 +14,20 @@ from core.models import AgendaTenant, Tenant
 _TABLE = AgendaTenant._meta.db_table
 
 
+def agenda_mark_sql(*, schema: str, tarea: str) -> tuple[str, list[str]]:
+    """The statement of `agenda_mark`, for a caller that sends it with its own (one round trip)."""
+    return (
+        f"INSERT INTO public.{_TABLE} (schema_name, tarea, revisar_en) VALUES (%s, %s, now()) "  # noqa: S608
+        "ON CONFLICT (schema_name, tarea) DO NOTHING",
+        [schema, tarea],
+    )
+
+
 def agenda_mark(*, schema: str, tarea: str) -> None:
     """Look at `schema` for `tarea` at the next sweep, in the caller's transaction. An existing
     mark is kept as it is (no row lock: concurrent writes of one tenant never wait on it)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO public.{_TABLE} (schema_name, tarea, revisar_en) VALUES (%s, %s, now()) "  # noqa: S608
-            "ON CONFLICT (schema_name, tarea) DO NOTHING",
-            [schema, tarea],
-        )
+        cursor.execute(*agenda_mark_sql(schema=schema, tarea=tarea))
 
 
 def agenda_set(*, schema: str, tarea: str, at: datetime) -> None:

@@ -155,4 +155,5 @@ def create_from_template(base: str, schema: str) -> str | None:
         execute_dump(cursor, [rename_schema(sql, base, schema).encode()])
         # the dump turned search_path off for this transaction's session: give it back
         cursor.execute("SELECT set_config('search_path', 'public', false)")
+    connection.forget_search_path()
     return definition.nivel
