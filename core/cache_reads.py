@@ -27,11 +27,14 @@ _local = threading.local()
 
 
 def _connection(client) -> Any:
+    pool = client.get_client(write=False).connection_pool
     conn = getattr(_local, "conn", None)
-    if conn is None or _local.pid != os.getpid():  # first use in this thread, or a forked child
-        pool = client.get_client(write=False).connection_pool
+    # first use in this thread, a forked child, or a cache configured anew (tests)
+    if conn is None or _local.pid != os.getpid() or _local.pool is not pool:
+        if conn is not None and _local.pid == os.getpid():
+            conn.disconnect()
         conn = pool.make_connection()  # outside the pool's lists: this thread's alone
-        _local.conn, _local.pid = conn, os.getpid()
+        _local.conn, _local.pid, _local.pool = conn, os.getpid(), pool
     return conn
 
 

@@ -95,9 +95,9 @@ _inserts: dict[type[Model], tuple[str, list[Field], Field | None]] = {}
 
 
 def _insert_statement(model: type[Model]) -> tuple[str, list[Field], Field | None]:
+    _plain(model)  # every time: a receiver may be connected later
     statement = _inserts.get(model)
     if statement is None:
-        _plain(model)
         meta = model._meta
         auto = meta.pk if isinstance(meta.pk, _AUTO) else None
         fields = [f for f in meta.local_concrete_fields if f is not auto and not f.generated]

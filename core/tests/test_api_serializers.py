@@ -53,3 +53,10 @@ def test_products_with_and_without_a_supplier_are_represented_as_drf_does(fresh_
             ours = serializer_class(productos, many=True).data
             assert ours == _plain(serializer_class)(productos, many=True).data
         assert "costo" not in ProductoClienteSerializer(productos[0]).data
+
+
+def test_serializers_of_a_class_share_fields_built_once():
+    first, second = TicketSerializer(), TicketSerializer(many=True)
+    assert first.fields is second.child.fields is TicketSerializer().fields
+    assert ProductoSerializer().fields is not ProductoClienteSerializer().fields
+    assert "costo" not in ProductoClienteSerializer().fields

@@ -52,3 +52,54 @@ def test_the_check_names_a_browser_middleware_taken_away(settings):
     ]
     errors = [e for e in run_checks() if e.id == "core.E002"]
     assert len(errors) == 1 and "CsrfViewMiddleware" in errors[0].msg
+
+
+STOCK = {
+    "core.middleware.CorsMiddleware": "corsheaders.middleware.CorsMiddleware",
+    "core.middleware.LocaleMiddleware": "django.middleware.locale.LocaleMiddleware",
+}
+HEADERS_COMPARED = (
+    "vary",
+    "content-language",
+    "access-control-allow-origin",
+    "access-control-allow-headers",
+    "access-control-allow-methods",
+    "access-control-expose-headers",
+    "access-control-allow-credentials",
+    "content-type",
+)
+CASES = [
+    ("GET", {}),
+    ("GET", {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.8"}),
+    ("GET", {"HTTP_ACCEPT_LANGUAGE": "fr"}),
+    ("GET", {"HTTP_ORIGIN": "http://localhost:5173"}),
+    ("GET", {"HTTP_ORIGIN": "https://evil.example", "HTTP_ACCEPT_LANGUAGE": "en"}),
+    ("OPTIONS", {"HTTP_ORIGIN": "http://localhost:5173", "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "GET"}),
+    ("OPTIONS", {}),
+]
+
+
+def _answers(usuario_a, cases, *, token: bool):
+    from django.test import Client
+
+    client = Client()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {usuario_a.token}"} if token else {}
+    answers = []
+    for method, extra in cases:
+        response = client.generic(method, "/api/usuarios/me/", HTTP_X_TENANT_ID="alfa", **auth, **extra)
+        headers = {h: response.headers.get(h) for h in HEADERS_COMPARED}
+        answers.append((response.status_code, headers, response.content if method == "GET" else b""))
+    return answers
+
+
+def test_the_cors_and_locale_shortcuts_answer_as_the_stock_middleware(settings, usuario_a):
+    settings.CORS_ALLOWED_ORIGINS = ["http://localhost:5173"]
+    for token in (True, False):  # an answer of the view, and an error before it
+        ours = _answers(usuario_a, CASES, token=token)
+        settings.MIDDLEWARE = [STOCK.get(m, m) for m in settings.MIDDLEWARE]
+        stock = _answers(usuario_a, CASES, token=token)
+        settings.MIDDLEWARE = [next((k for k, v in STOCK.items() if v == m), m) for m in settings.MIDDLEWARE]
+        assert ours == stock
+    assert ours[1][1]["content-language"] == "en" and ours[0][1]["content-language"] == "es"
+    assert "origin" in ours[0][1]["vary"].lower() and "accept-language" in ours[0][1]["vary"].lower()
+    assert ours[3][1]["access-control-allow-origin"] == "http://localhost:5173"

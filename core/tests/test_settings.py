@@ -115,3 +115,42 @@ def test_local_spa_origins_are_allowed_in_development_only():
     assert "localhost" not in production.stdout and "'https://app.example'" in production.stdout
     switched_off = _django("shell", "-c", code, DEBUG="true", CORS_DEV_ORIGINS="false")
     assert "localhost" not in switched_off.stdout
+
+
+def _closes_caches_per_request() -> bool:
+    from django.core.cache import close_caches
+    from django.core.signals import request_finished
+
+    sync_receivers, _async = request_finished._live_receivers(None)
+    return close_caches in sync_receivers
+
+
+def test_caches_whose_close_does_nothing_are_not_closed_after_every_request():
+    assert not _closes_caches_per_request()
+
+
+def test_a_cache_that_closes_its_connections_is_still_closed_after_every_request(settings):
+    from django.core.cache import close_caches
+    from django.core.signals import request_finished
+
+    from core.apps import _skip_closing_caches_per_request
+
+    request_finished.connect(close_caches)
+    try:
+        settings.CACHES = {
+            **settings.CACHES,
+            "global": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"},
+        }
+        _skip_closing_caches_per_request()
+        assert _closes_caches_per_request()
+        settings.CACHES = {
+            name: {**config, "OPTIONS": {**config.get("OPTIONS", {}), "CLOSE_CONNECTION": True}}
+            for name, config in settings.CACHES.items()
+            if name == "default"
+        }
+        _skip_closing_caches_per_request()
+        assert _closes_caches_per_request() == (
+            settings.CACHES["default"]["BACKEND"].startswith("django_redis")
+        )
+    finally:
+        request_finished.disconnect(close_caches)
