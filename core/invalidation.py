@@ -21,8 +21,9 @@ import threading
 import time
 
 import psycopg2
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError
 
+from core.db import connection
 from core.process_caches import register
 
 logger = logging.getLogger(__name__)
@@ -142,17 +143,18 @@ class VersionWatcher:
             self._versions[key] = (version, now)
 
     # --- writing --------------------------------------------------------------------------------
-    def bump(self, schema: str, clave: str, *, cursor=None) -> int:
-        """Give the key a new version in the current transaction (or in `cursor`'s, a raw
-        connection's); this process knows it as soon as that commits."""
+    def bump(self, schema: str, clave: str, *, cursor=None) -> int | None:
+        """Give the key a new version in the current transaction, known to this process as soon
+        as that commits; on the project's connection the statement rides with the transaction's
+        last round trip before COMMIT. With `cursor` (a raw connection's), in its transaction,
+        and its version is returned."""
         if cursor is not None:
             cursor.execute(_BUMP, [schema, clave])
             return int(cursor.fetchone()[0])
-        with connection.cursor() as own:
-            own.execute(_BUMP, [schema, clave])
-            version = int(own.fetchone()[0])
-        transaction.on_commit(lambda: self.learn(schema, clave, version))
-        return version
+        connection.before_commit(
+            _BUMP, [schema, clave], then=lambda row: self.learn(schema, clave, int(row[0]))
+        )
+        return None
 
     def stamp(self, version: int) -> dict:
         """What an entry loaded at this version carries."""

@@ -135,8 +135,10 @@ def insert(obj: M, *, before: Sequence[tuple[str, Sequence[Any]]] = ()) -> M:
     return obj
 
 
-def update(obj: Model, fields: Sequence[str]) -> None:
-    """`obj.save(update_fields=fields)`, auto_now fields included as save() includes them."""
+def update_sql(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]:
+    """The UPDATE of `obj.save(update_fields=fields)`, auto_now fields included as save()
+    includes them, for a caller that sends it with other statements (its row known to exist:
+    locked by the transaction)."""
     model = type(obj)
     _plain(model)
     meta = model._meta
@@ -151,8 +153,13 @@ def update(obj: Model, fields: Sequence[str]) -> None:
         )
     params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in chosen]
     params.append(meta.pk.get_db_prep_value(obj.pk, connection))
+    return sql, params
+
+
+def update(obj: Model, fields: Sequence[str]) -> None:
+    """`obj.save(update_fields=fields)` (without its signals)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(*update_sql(obj, fields))
         if cursor.rowcount != 1:
             raise DatabaseError("Save with update_fields did not affect any rows.")
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError
 from core.outbox.services import evento_registrar
-from core.statements import Lookup, Param, insert, update
+from core.statements import Lookup, Param, insert, update, update_sql
 from core.versioned_cache import invalidate
 from tickets.error_codes import TicketErrorCode
 from tickets.models import TRANSICIONES, Estado, Interaccion, Prioridad, Ticket, TipoInteraccion
@@ -129,7 +129,7 @@ def ticket_change_estado(*, ticket_id, actor: Usuario, estado: str) -> Ticket:
         raise ForbiddenError(_("Solo puedes cerrar tu ticket o reabrirlo si está resuelto."))
     ticket.estado = estado
     ticket.fecha_cierre = timezone.now() if estado == Estado.CERRADO else None
-    update(ticket, ["estado", "fecha_cierre", "fecha_actualizacion"])
+    # the row is locked: the update and the history entry go in one round trip
     insert(
         Interaccion(
             ticket=ticket,
@@ -137,7 +137,8 @@ def ticket_change_estado(*, ticket_id, actor: Usuario, estado: str) -> Ticket:
             tipo=TipoInteraccion.CAMBIO_ESTADO,
             contenido=f"{anterior} -> {estado}",
             metadata={"de": anterior, "a": estado},
-        )
+        ),
+        before=[update_sql(ticket, ["estado", "fecha_cierre", "fecha_actualizacion"])],
     )
     evento_registrar(
         tipo="estado_cambiado",

@@ -1,6 +1,7 @@
 """django-tenants' PostgreSQL backend, with connections that do not grow without bound and
-table listings that cost one schema (introspection.py), and no `SET search_path` when the path
-in effect is already the one wanted.
+table listings that cost one schema (introspection.py), no `SET search_path` when the path in
+effect is already the one wanted, and bookkeeping writes sent with the transaction's last round
+trip before COMMIT (`before_commit`).
 
 A PostgreSQL backend keeps a relation cache entry for every table it has opened, in every schema
 (about 0.5 MB per tenant touched was measured) and frees none of it while the connection lives.
@@ -9,6 +10,9 @@ a connection that has used more than DB_MAX_SCHEMAS_PER_CONNECTION schemas is cl
 request ends (Django's own close_if_unusable_or_obsolete, at request start and end), and the next
 request opens a fresh one.
 """
+
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
@@ -21,6 +25,8 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         self.schemas_used: set[str] = set()
         # the search_path this session has now, as this wrapper last set it (None: unknown)
         self.search_path_in_effect: list[str] | None = None
+        # (savepoints active when queued, sql, params, what to call with its first row)
+        self.run_before_commit: list[tuple[set, str, Sequence[Any], Callable | None]] = []
         super().__init__(*args, **kwargs)
         self.introspection = SchemaIntrospection(self)
 
@@ -50,16 +56,58 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         self.search_path_set_schemas = None
         self.search_path_in_effect = None
 
+    def before_commit(self, sql: str, params: Sequence[Any], then: Callable[[tuple], None] | None = None):
+        """Run `sql` in the current transaction, together with the others queued so, in one
+        round trip just before COMMIT; `then` gets its first row once the COMMIT succeeded.
+        Outside a transaction it runs now. For writes nobody reads back before the commit
+        (events, marks, cache versions): a failure surfaces at the commit, and rolls all back.
+        As on_commit() callbacks are, statements queued in a savepoint rolled back are dropped."""
+        if not self.in_atomic_block:
+            with self.cursor() as cursor:
+                cursor.execute(sql, params)
+                row = cursor.fetchone() if then is not None else None
+            if then is not None:
+                then(row)
+            return
+        self.run_before_commit.append((set(self.savepoint_ids), sql, params, then))
+
+    def _commit(self):
+        pending, self.run_before_commit = self.run_before_commit, []
+        done = []
+        if pending and self.connection is not None:
+            plain = [(sql, params) for _sids, sql, params, then in pending if then is None]
+            wanting = [((sql, params), then) for _sids, sql, params, then in pending if then is not None]
+            # psycopg2 returns the rows of the last statement only: the first that wants its row
+            # goes last in the one round trip, any further one in a round trip of its own
+            groups = [(plain, None)]
+            if wanting:
+                groups = [([*plain, wanting[0][0]], wanting[0][1])] + [
+                    ([st], then) for st, then in wanting[1:]
+                ]
+            with self.cursor() as cursor:
+                for statements, then in groups:
+                    cursor.execute(
+                        "; ".join(s for s, _p in statements), [p for _s, ps in statements for p in ps]
+                    )
+                    if then is not None:
+                        done.append((then, cursor.fetchone()))
+        super()._commit()
+        for then, row in done:
+            then(row)
+
     def close(self):
         self.search_path_in_effect = None
+        self.run_before_commit = []
         super().close()
 
     def rollback(self):
         self.search_path_in_effect = None  # a SET in the rolled-back transaction is undone
+        self.run_before_commit = []
         super().rollback()
 
     def savepoint_rollback(self, sid):
         self.search_path_in_effect = None
+        self.run_before_commit = [entry for entry in self.run_before_commit if sid not in entry[0]]
         super().savepoint_rollback(sid)
 
     def _cursor(self, name=None):

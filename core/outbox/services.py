@@ -17,14 +17,15 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from core.db import connection
 from core.outbox.marks import marks
 from core.outbox.models import Evento
-from core.statements import insert
+from core.statements import insert_sql
 from core.tenancy.agenda import agenda_due, agenda_forget, agenda_mark, agenda_mark_sql
 
 AGENDA = "outbox"
@@ -36,14 +37,15 @@ def evento_registrar(*, tipo: str, datos: dict, trabajo: str = "", tarea: str = 
     """Record an event in the current transaction; it is delivered only if that commits.
 
     `trabajo`: also push it to the batch queue as a job of this type. `tarea`: also start this
-    Celery task (its dotted path) as task(evento_id=..., **datos)."""
+    Celery task (its dotted path) as task(evento_id=..., **datos).
+
+    The row, and the sweep's mark on its list of tenants to look at (it visits only these), are
+    written with the transaction's last round trip before COMMIT: nothing reads them before.
+    The event is known by its `evento_id`; its row id is the database's."""
+    evento = Evento(tipo=tipo, datos=datos, trabajo=trabajo, tarea=tarea)
     schema = connection.schema_name
-    # the sweep's list of tenants to look at, written with the event (one round trip): it
-    # visits only these
-    evento = insert(
-        Evento(tipo=tipo, datos=datos, trabajo=trabajo, tarea=tarea),
-        before=[agenda_mark_sql(schema=schema, tarea=AGENDA)],
-    )
+    connection.before_commit(*agenda_mark_sql(schema=schema, tarea=AGENDA))
+    connection.before_commit(*insert_sql(evento))
     transaction.on_commit(lambda: _entregar_tras_commit(evento, schema))
     return evento
 
@@ -51,19 +53,22 @@ def evento_registrar(*, tipo: str, datos: dict, trabajo: str = "", tarea: str = 
 def _entregar_tras_commit(evento: Evento, schema: str) -> None:
     if not settings.REDIS_URL:  # no Redis (development): tasks run inline, the row says so
         _start_tasks([evento])
-        Evento.objects.filter(pk=evento.pk).update(entregado_en=timezone.now(), intentos=1)
+        Evento.objects.filter(evento_id=evento.evento_id).update(entregado_en=timezone.now(), intentos=1)
         return
     try:
         _deliver([evento], schema)
         marks.add(schema=schema, evento_id=str(evento.evento_id))
     except Exception as exc:  # noqa: BLE001  the change is committed; the sweep delivers it
         logger.warning(
-            "Event %s of %s not delivered after commit (left for the sweep): %s", evento.pk, schema, exc
+            "Event %s of %s not delivered after commit (left for the sweep): %s",
+            evento.evento_id,
+            schema,
+            exc,
         )
         try:
-            Evento.objects.filter(pk=evento.pk).update(intentos=F("intentos") + 1)
+            Evento.objects.filter(evento_id=evento.evento_id).update(intentos=F("intentos") + 1)
         except Exception:  # the sweep takes it anyway, with its grace
-            logger.exception("Could not count the failed delivery of event %s", evento.pk)
+            logger.exception("Could not count the failed delivery of event %s", evento.evento_id)
 
 
 def _messages(evento: Evento, schema: str) -> tuple[str | None, str]:
