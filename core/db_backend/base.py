@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.db.backends.postgresql.base import Database
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 
 from core.db_backend.introspection import SchemaIntrospection
@@ -70,6 +71,30 @@ class DatabaseWrapper(TenantDatabaseWrapper):
                 then(row)
             return
         self.run_before_commit.append((set(self.savepoint_ids), sql, params, then))
+
+    def first_statement(self, sql: str, params: Sequence[Any]) -> tuple | None:
+        """Run `sql` (which needs no search_path) and return its first row, standing in for
+        Django's health check when it is the request's first statement: that check costs a
+        `SELECT 1` round trip before the first query of every request. A connection found dead
+        by `sql` itself is closed and `sql` runs again on a new one, as after a failed check."""
+        if (
+            self.connection is not None
+            and self.health_check_enabled
+            and not self.health_check_done
+            and not self.in_atomic_block
+        ):
+            try:
+                with self.connection.cursor() as cursor:
+                    cursor.execute(sql, params)
+                    row = cursor.fetchone()
+            except Database.Error:
+                self.close()
+            else:
+                self.health_check_done = True
+                return row
+        with self.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
 
     def _commit(self):
         pending, self.run_before_commit = self.run_before_commit, []

@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import DatabaseError, OperationalError, connection
+from django.db import DatabaseError, OperationalError
 from django.utils.translation import gettext_lazy as _
 
+from core.db import connection
 from core.error_codes import CoreErrorCode
 from core.errors import ConflictError, UnavailableError
 
@@ -40,10 +41,10 @@ class MaintenanceBusy(ConflictError):
 
 
 def write_enter(*, tenant_id: int) -> bool:
-    """Join the tenant's writers (False: it is under maintenance)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock_shared(%s, %s)", [_GATE_CLASS, tenant_id])
-        return bool(cursor.fetchone()[0])
+    """Join the tenant's writers (False: it is under maintenance). Usually the request's first
+    statement: it doubles as the connection's health check (core.db_backend)."""
+    row = connection.first_statement("SELECT pg_try_advisory_lock_shared(%s, %s)", [_GATE_CLASS, tenant_id])
+    return bool(row[0])
 
 
 def write_leave(*, tenant_id: int) -> None:

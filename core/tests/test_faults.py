@@ -109,3 +109,33 @@ def test_redis_stopping_while_the_server_runs_degrades_and_loses_nothing(admin_a
             )
     finally:
         own.stop()
+
+
+def test_a_write_after_its_held_connection_died_is_served_on_a_new_one(admin_a):
+    """The write gate's lock stands in for Django's health check (a `SELECT 1` before a request's
+    first query): a connection that died between requests is replaced, not answered 503."""
+    host, port = connection.settings_dict.get("HOST"), connection.settings_dict.get("PORT")
+    if not host or str(host).startswith("/"):
+        pytest.skip("the database is on a Unix socket (embedded PostgreSQL): no TCP proxy in between")
+    proxy = TcpProxy((host, int(port))).start()
+    env = server_env(DATABASE_URL=_through(proxy), DB_CONN_MAX_AGE="60", DB_CONNECT_TIMEOUT="2")
+    headers = {"X-Tenant-ID": "alfa", "Authorization": f"Bearer {access_for('alfa', admin_a.user)}"}
+    try:
+        with gunicorn(env, workers=1, threads=1) as url, httpx.Client(base_url=url, timeout=20) as client:
+            for n in range(3):  # the worker's connection is held from one request to the next
+                assert (
+                    client.post(
+                        "/api/tickets/tickets/", headers=headers, json={"titulo": f"A{n}"}
+                    ).status_code
+                    == 201
+                )
+            proxy.stop()  # every held connection dies while nobody uses it
+            proxy.start()
+            created = client.post("/api/tickets/tickets/", headers=headers, json={"titulo": "Tras el corte"})
+            assert created.status_code == 201, created.text
+            assert (
+                client.get(f"/api/tickets/tickets/{created.json()['id']}/", headers=headers).status_code
+                == 200
+            )
+    finally:
+        proxy.stop()
