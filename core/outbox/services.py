@@ -109,11 +109,15 @@ def _deliver(eventos: list[Evento], schema: str) -> None:
 def _start_tasks(eventos: list[Evento]) -> None:
     for evento in eventos:
         if evento.tarea:
-            # the worker's log names the event, not its data (and Celery need not format it)
+            # The worker's log names the event, not its data (and Celery need not format it).
+            # No queue declaration per message: the message goes straight to its queue's list
+            # (Celery's direct routing), which a declaration only binds for exchange routing;
+            # the worker declares the queues it reads. Each declaration cost about 40 µs.
             import_string(evento.tarea).apply_async(
                 kwargs={"evento_id": str(evento.evento_id), **evento.datos},
                 argsrepr="()",
                 kwargsrepr=f"{{'evento_id': '{evento.evento_id}'}}",
+                declare=[],
             )
 
 
