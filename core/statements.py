@@ -1,7 +1,7 @@
 """Hot statements compiled once per process, then run with new values.
 
 Django compiles a queryset's SQL on every call: 0.2 to 0.5 ms of CPU for a one-row lookup, an
-insert or an update of a few columns (measured: `bench/` cost section, and the README), which
+insert or an update of a few columns (measured in one process: README, per-request cost), which
 on a write request costs more than the round trips themselves. The statements here are built
 the first time they run, by the ORM or from the model's fields, and their SQL is kept; rows
 come back as model instances through `Model.from_db`, as the ORM makes them. Table names are
@@ -23,6 +23,7 @@ from django.db.models.expressions import Expression
 from django.db.models.signals import post_save, pre_save
 
 from core.db import connection
+from core.db_backend.base import execute_together
 
 M = TypeVar("M", bound=Model)
 _AUTO = (AutoField, BigAutoField, SmallAutoField)
@@ -68,6 +69,10 @@ class Lookup(Generic[M]):
         return self._compiled
 
     def first(self, **values: Any) -> M | None:
+        """The first row for these values (never None: `= NULL` matches nothing, where the ORM
+        would have compiled `IS NULL`)."""
+        if None in values.values():
+            raise ValueError("A compiled lookup takes no None.")
         model, db, sql, slots, names, converters = self._compiled or self._compile()
         params = [
             field.get_db_prep_value(values[name], connection) if name is not None else field
@@ -91,6 +96,7 @@ def _plain(model: type[Model]) -> None:
         raise ValueError(f"{model.__name__} has save signal receivers: save it through the ORM.")
 
 
+# by model: what follows the table's name in its INSERT, the fields it writes, its auto id
 _inserts: dict[type[Model], tuple[str, list[Field], Field | None]] = {}
 
 
@@ -103,31 +109,37 @@ def _insert_statement(model: type[Model]) -> tuple[str, list[Field], Field | Non
         fields = [f for f in meta.local_concrete_fields if f is not auto and not f.generated]
         quote = connection.ops.quote_name
         # identifiers from the model's own metadata, quoted; values are parameters
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-            quote(meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+        rest = " ({}) VALUES ({})".format(
+            ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
         )
         if auto is not None:
-            sql += f" RETURNING {quote(auto.column)}"
-        statement = _inserts[model] = (sql, fields, auto)
+            rest += f" RETURNING {quote(auto.column)}"
+        statement = _inserts[model] = (rest, fields, auto)
     return statement
 
 
-def insert_sql(obj: Model) -> tuple[str, list[Any]]:
-    """The INSERT of `obj` (all its concrete fields, auto_now and defaults applied as save()
-    applies them), RETURNING its id when the database numbers it."""
-    sql, fields, _auto = _insert_statement(type(obj))
-    return sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+def _insert(obj: Model, table: str) -> tuple[str, list[Any], Field | None]:
+    rest, fields, auto = _insert_statement(type(obj))
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    return f"INSERT INTO {table}{rest}", params, auto
+
+
+def insert_sql(obj: Model, *, schema: str) -> tuple[str, list[Any]]:
+    """The INSERT of `obj` into `schema`'s table (all its concrete fields, auto_now and defaults
+    applied as save() applies them), for a statement sent later: named with its schema, it
+    lands where it was written whatever the connection's search_path is by then."""
+    quote = connection.ops.quote_name
+    sql, params, _auto = _insert(obj, f"{quote(schema)}.{quote(obj._meta.db_table)}")
+    return sql, params
 
 
 def insert(obj: M, *, before: Sequence[tuple[str, Sequence[Any]]] = ()) -> M:
     """Save a new `obj` as `obj.save(force_insert=True)` would (without its signals), in one
     round trip together with the statements `before`, which run first; their results are not
     read. psycopg2 sends the statements as one query."""
-    sql, params = insert_sql(obj)
-    _sql, _fields, auto = _insert_statement(type(obj))
-    statements = [*before, (sql, params)]
+    sql, params, auto = _insert(obj, connection.ops.quote_name(obj._meta.db_table))
     with connection.cursor() as cursor:
-        cursor.execute("; ".join(s for s, _p in statements), [p for _s, ps in statements for p in ps])
+        execute_together(cursor, [*before, (sql, params)])
         if auto is not None:
             obj.pk = cursor.fetchone()[0]
     obj._state.adding = False
@@ -136,14 +148,13 @@ def insert(obj: M, *, before: Sequence[tuple[str, Sequence[Any]]] = ()) -> M:
 
 
 def update_sql(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]:
-    """The UPDATE of `obj.save(update_fields=fields)`, auto_now fields included as save()
-    includes them, for a caller that sends it with other statements (its row known to exist:
-    locked by the transaction)."""
+    """The UPDATE of `obj.save(update_fields=fields)` (an auto_now field is set when listed, as
+    save() sets it), for a caller that sends it with other statements: its row known to exist,
+    locked by the transaction."""
     model = type(obj)
     _plain(model)
     meta = model._meta
     chosen = [meta.get_field(name) for name in fields]
-    chosen += [f for f in meta.local_concrete_fields if getattr(f, "auto_now", False) and f not in chosen]
     key = (model, tuple(f.attname for f in chosen))
     sql = _updates.get(key)
     if sql is None:

@@ -21,6 +21,14 @@ from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantData
 from core.db_backend.introspection import SchemaIntrospection
 
 
+def execute_together(cursor, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    """Several statements in one round trip: psycopg2 sends them as one query (the cursor then
+    holds the last one's rows)."""
+    cursor.execute(
+        "; ".join(sql for sql, _p in statements), [p for _sql, params in statements for p in params]
+    )
+
+
 class DatabaseWrapper(TenantDatabaseWrapper):
     def __init__(self, *args, **kwargs):
         self.schemas_used: set[str] = set()
@@ -111,9 +119,7 @@ class DatabaseWrapper(TenantDatabaseWrapper):
                 ]
             with self.cursor() as cursor:
                 for statements, then in groups:
-                    cursor.execute(
-                        "; ".join(s for s, _p in statements), [p for _s, ps in statements for p in ps]
-                    )
+                    execute_together(cursor, statements)
                     if then is not None:
                         done.append((then, cursor.fetchone()))
         super()._commit()

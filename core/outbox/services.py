@@ -45,7 +45,7 @@ def evento_registrar(*, tipo: str, datos: dict, trabajo: str = "", tarea: str = 
     evento = Evento(tipo=tipo, datos=datos, trabajo=trabajo, tarea=tarea)
     schema = connection.schema_name
     connection.before_commit(*agenda_mark_sql(schema=schema, tarea=AGENDA))
-    connection.before_commit(*insert_sql(evento))
+    connection.before_commit(*insert_sql(evento, schema=schema))
     transaction.on_commit(lambda: _entregar_tras_commit(evento, schema))
     return evento
 

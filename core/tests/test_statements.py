@@ -111,16 +111,25 @@ def test_an_insert_that_fails_writes_nothing_of_its_statements(fresh_tenant):
     assert not AgendaTenant.objects.filter(schema_name=schema, tarea=tarea).exists()
 
 
-def test_an_update_saves_the_fields_and_auto_now_as_save_does(fresh_tenant, make_actor):
+def test_an_update_saves_the_fields_listed_as_save_does(fresh_tenant, make_actor):
     owner = make_actor(fresh_tenant.schema_name, "usuario").user
     with schema_context(fresh_tenant.schema_name):
         ticket = Ticket.objects.create(usuario=owner, titulo="Antes")
         before = ticket.fecha_actualizacion
         ticket.estado, ticket.titulo = Estado.EN_PROCESO, "Sin guardar"
-        update(ticket, ["estado"])
+        update(ticket, ["estado", "fecha_actualizacion"])
         stored = Ticket.objects.get(pk=ticket.pk)
         assert stored.estado == Estado.EN_PROCESO and stored.titulo == "Antes"
         assert stored.fecha_actualizacion == ticket.fecha_actualizacion > before
+        ticket.estado = Estado.RESUELTO
+        update(ticket, ["estado"])  # auto_now not listed: not touched, as with save()
+        stored = Ticket.objects.get(pk=ticket.pk)
+        assert stored.estado == Estado.RESUELTO and stored.fecha_actualizacion == ticket.fecha_actualizacion
+
+
+def test_a_compiled_lookup_refuses_none(fresh_tenant):
+    with schema_context(fresh_tenant.schema_name), pytest.raises(ValueError, match="None"):
+        _by_pk.first(pk=None)
 
 
 def test_an_update_of_a_missing_row_is_an_error(fresh_tenant, make_actor):

@@ -148,7 +148,8 @@ def test_a_state_change_writes_its_event_in_its_own_transaction_only(
     marks.flush()
     sql_log.clear()
     assert desk.estado(soporte_a, ticket["id"], "en_proceso").status_code == 200
-    assert [s for s in sql_log.statements if 'INSERT INTO "outbox_evento"' in s]
+    # written with the change, named with its schema (it is sent just before the commit)
+    assert [s for s in sql_log.statements if 'INSERT INTO "alfa"."outbox_evento"' in s]
     # the request marks nothing itself: the process's marks thread does, for many writes at once
     assert not [s for s in sql_log.statements if 'UPDATE "outbox_evento"' in s], sql_log.statements
     with schema_context("alfa"):
