@@ -33,7 +33,10 @@ def _connection(client) -> Any:
     if conn is None or _local.pid != os.getpid() or _local.pool is not pool:
         if conn is not None and _local.pid == os.getpid():
             conn.disconnect()
-        conn = pool.make_connection()  # outside the pool's lists: this thread's alone
+        # made as the pool makes its connections, but outside it: the pool counts the ones it
+        # makes against its limit forever, and threads come and go (a server's idle ones end,
+        # a threaded server has one per client); this one closes when its thread ends
+        conn = pool.connection_class(**pool.connection_kwargs)
         _local.conn, _local.pid, _local.pool = conn, os.getpid(), pool
     return conn
 

@@ -53,3 +53,25 @@ def test_an_answer_that_comes_after_the_timeout_is_never_read_as_the_next_one(ow
     os.kill(own_redis.proc.pid, signal.SIGCONT)  # it now answers the read nobody waits for
     time.sleep(0.2)
     assert cache_reads.get_many(["dos"]) == {"dos": "valor de dos"}
+
+
+def test_threads_that_come_and_go_leave_no_connection_and_exhaust_no_pool(own_redis):
+    import gc
+    import threading
+
+    import redis
+
+    cache.set("uno", 1)
+    admin = redis.Redis.from_url(own_redis.url)
+    before = len(admin.client_list())
+    results = []
+    for _ in range(150):  # more than redis-py's pool allows (100): a server's short-lived threads
+        thread = threading.Thread(target=lambda: results.append(cache_reads.get_many(["uno"])))
+        thread.start()
+        thread.join()
+    assert results == [{"uno": 1}] * 150
+    gc.collect()
+    deadline = time.monotonic() + 5
+    while len(admin.client_list()) > before + 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(admin.client_list()) <= before + 1  # each thread's connection closed with it

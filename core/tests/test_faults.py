@@ -24,33 +24,40 @@ def _through(proxy: TcpProxy) -> str:
     return f"postgresql://{user}:{db.get('PASSWORD') or ''}@127.0.0.1:{proxy.port}/{db['NAME']}"
 
 
-def test_postgresql_restart_fails_cleanly_and_recovers_without_restarting_the_server(admin_a):
+@pytest.fixture
+def proxied_postgres():
+    """A TCP proxy in front of PostgreSQL, and the environment of a server that goes through it
+    and keeps its connections from one request to the next."""
     host, port = connection.settings_dict.get("HOST"), connection.settings_dict.get("PORT")
     if not host or str(host).startswith("/"):
         pytest.skip("the database is on a Unix socket (embedded PostgreSQL): no TCP proxy in between")
     proxy = TcpProxy((host, int(port))).start()
-    env = server_env(DATABASE_URL=_through(proxy), DB_CONN_MAX_AGE="60", DB_CONNECT_TIMEOUT="2")
-    headers = {"X-Tenant-ID": "alfa", "Authorization": f"Bearer {access_for('alfa', admin_a.user)}"}
     try:
-        with gunicorn(env, workers=1, threads=2) as url:
-            assert httpx.get(f"{url}/api/tickets/tickets/", headers=headers).status_code == 200
-            proxy.stop()  # PostgreSQL goes away, held connections die
-            for path in ("/api/tickets/tickets/", "/api/usuarios/usuarios/"):
-                assert_error(
-                    httpx.get(f"{url}{path}", headers=headers, timeout=20), 503, "service_unavailable"
-                )
-            assert httpx.get(f"{url}/health", timeout=20).status_code == 503
-            proxy.start()  # and comes back
-            deadline = time.monotonic() + 20
-            while httpx.get(f"{url}/health", timeout=20).status_code != 200 and time.monotonic() < deadline:
-                time.sleep(0.2)
-            assert httpx.get(f"{url}/api/tickets/tickets/", headers=headers).status_code == 200
-            created = httpx.post(
-                f"{url}/api/tickets/tickets/", headers=headers, json={"titulo": "Tras el reinicio"}
-            )
-            assert created.status_code == 201
+        yield proxy, server_env(DATABASE_URL=_through(proxy), DB_CONN_MAX_AGE="60", DB_CONNECT_TIMEOUT="2")
     finally:
         proxy.stop()
+
+
+def test_postgresql_restart_fails_cleanly_and_recovers_without_restarting_the_server(
+    admin_a, proxied_postgres
+):
+    proxy, env = proxied_postgres
+    headers = {"X-Tenant-ID": "alfa", "Authorization": f"Bearer {access_for('alfa', admin_a.user)}"}
+    with gunicorn(env, workers=1, threads=2) as url:
+        assert httpx.get(f"{url}/api/tickets/tickets/", headers=headers).status_code == 200
+        proxy.stop()  # PostgreSQL goes away, held connections die
+        for path in ("/api/tickets/tickets/", "/api/usuarios/usuarios/"):
+            assert_error(httpx.get(f"{url}{path}", headers=headers, timeout=20), 503, "service_unavailable")
+        assert httpx.get(f"{url}/health", timeout=20).status_code == 503
+        proxy.start()  # and comes back
+        deadline = time.monotonic() + 20
+        while httpx.get(f"{url}/health", timeout=20).status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert httpx.get(f"{url}/api/tickets/tickets/", headers=headers).status_code == 200
+        created = httpx.post(
+            f"{url}/api/tickets/tickets/", headers=headers, json={"titulo": "Tras el reinicio"}
+        )
+        assert created.status_code == 201
 
 
 @pytest.mark.redis
@@ -111,31 +118,17 @@ def test_redis_stopping_while_the_server_runs_degrades_and_loses_nothing(admin_a
         own.stop()
 
 
-def test_a_write_after_its_held_connection_died_is_served_on_a_new_one(admin_a):
+def test_a_write_after_its_held_connection_died_is_served_on_a_new_one(admin_a, proxied_postgres):
     """The write gate's lock stands in for Django's health check (a `SELECT 1` before a request's
     first query): a connection that died between requests is replaced, not answered 503."""
-    host, port = connection.settings_dict.get("HOST"), connection.settings_dict.get("PORT")
-    if not host or str(host).startswith("/"):
-        pytest.skip("the database is on a Unix socket (embedded PostgreSQL): no TCP proxy in between")
-    proxy = TcpProxy((host, int(port))).start()
-    env = server_env(DATABASE_URL=_through(proxy), DB_CONN_MAX_AGE="60", DB_CONNECT_TIMEOUT="2")
+    proxy, env = proxied_postgres
     headers = {"X-Tenant-ID": "alfa", "Authorization": f"Bearer {access_for('alfa', admin_a.user)}"}
-    try:
-        with gunicorn(env, workers=1, threads=1) as url, httpx.Client(base_url=url, timeout=20) as client:
-            for n in range(3):  # the worker's connection is held from one request to the next
-                assert (
-                    client.post(
-                        "/api/tickets/tickets/", headers=headers, json={"titulo": f"A{n}"}
-                    ).status_code
-                    == 201
-                )
-            proxy.stop()  # every held connection dies while nobody uses it
-            proxy.start()
-            created = client.post("/api/tickets/tickets/", headers=headers, json={"titulo": "Tras el corte"})
-            assert created.status_code == 201, created.text
-            assert (
-                client.get(f"/api/tickets/tickets/{created.json()['id']}/", headers=headers).status_code
-                == 200
-            )
-    finally:
-        proxy.stop()
+    with gunicorn(env, workers=1, threads=1) as url, httpx.Client(base_url=url, timeout=20) as client:
+        for n in range(3):  # the worker's connection is held from one request to the next
+            created = client.post("/api/tickets/tickets/", headers=headers, json={"titulo": f"A{n}"})
+            assert created.status_code == 201
+        proxy.stop()  # every held connection dies while nobody uses it
+        proxy.start()
+        created = client.post("/api/tickets/tickets/", headers=headers, json={"titulo": "Tras el corte"})
+        assert created.status_code == 201, created.text
+        assert client.get(f"/api/tickets/tickets/{created.json()['id']}/", headers=headers).status_code == 200
