@@ -1,9 +1,12 @@
 """Serializer plumbing shared by the apps."""
 
 from django.core.exceptions import ObjectDoesNotExist
-from rest_framework.fields import SkipField
-from rest_framework.relations import PKOnlyObject
+from rest_framework.fields import HiddenField, SerializerMethodField, SkipField
+from rest_framework.relations import HyperlinkedRelatedField, PKOnlyObject
 from rest_framework.utils.serializer_helpers import BindingDict
+
+# fields that read their serializer (its method, its context's request): never shared
+_READS_ITS_SERIALIZER = (SerializerMethodField, HyperlinkedRelatedField, HiddenField)
 
 
 class FieldsOnceMixin:
@@ -28,6 +31,8 @@ class FieldsOnceMixin:
             prototype = cls()
             fields = BindingDict(prototype)
             for name, field in prototype.get_fields().items():
+                if isinstance(field, _READS_ITS_SERIALIZER):
+                    raise TypeError(f"{cls.__name__}.{name} reads its serializer: it cannot be shared.")
                 fields[name] = field
             cls._fields_once = fields
         return fields

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from rest_framework import serializers
@@ -60,3 +61,17 @@ def test_serializers_of_a_class_share_fields_built_once():
     assert first.fields is second.child.fields is TicketSerializer().fields
     assert ProductoSerializer().fields is not ProductoClienteSerializer().fields
     assert "costo" not in ProductoClienteSerializer().fields
+
+
+def test_a_field_that_reads_its_serializer_is_never_shared():
+    class Reads(TicketSerializer):
+        resumen = serializers.SerializerMethodField()
+
+        class Meta(TicketSerializer.Meta):
+            fields = [*TicketSerializer.Meta.fields, "resumen"]
+
+        def get_resumen(self, obj):
+            return self.context["prefijo"] + obj.titulo
+
+    with pytest.raises(TypeError, match="resumen"):
+        Reads().fields  # noqa: B018
