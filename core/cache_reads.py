@@ -46,6 +46,8 @@ def get_many(keys: list[str]) -> dict[str, Any]:
     client = getattr(cache, "client", None)
     if client is None or not hasattr(client, "decode"):  # local memory (no Redis)
         return cache.get_many(keys)
+    if not keys:
+        return {}
     made = [client.make_key(key) for key in keys]
     conn = _connection(client)
     try:
