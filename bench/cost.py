@@ -95,7 +95,7 @@ def _reset_toggled(ids: list[str]) -> None:
 def _scenarios(data: dict) -> dict[str, tuple[list[Request], object]]:
     """Each scenario's requests, and what to do before each round (writes that must not collide
     run with each wrk thread on its own share of the requests)."""
-    auth = {"X-Tenant-ID": "bench", "Authorization": f"Bearer {data['token']}"}
+    auth = _auth(data)
     toggled = data["toggled"]
     # line i goes to wrk thread i % 2: each thread walks its tickets forth, then back
     forth = [
@@ -121,6 +121,10 @@ def _scenarios(data: dict) -> dict[str, tuple[list[Request], object]]:
         # to a Redis list for its batch worker)
         "create ticket (task queued)": (_creates(auth), None),
     }
+
+
+def _auth(data: dict) -> dict[str, str]:
+    return {"X-Tenant-ID": "bench", "Authorization": f"Bearer {data['token']}"}
 
 
 def _creates(auth: dict[str, str]) -> list[Request]:
@@ -216,9 +220,7 @@ def desk(env: dict[str, str], data: dict) -> list[dict[str, str]]:
             )
     # as the bench served every request before: the task run in the request, by the web worker
     with serve(SERVER, env) as running:
-        inline = measure(
-            running, _creates({"X-Tenant-ID": "bench", "Authorization": f"Bearer {data['token']}"})
-        )
+        inline = measure(running, _creates(_auth(data)))
         rows.append(row(f"{SERVER}: create ticket (task run inline)", inline, floor["cpu"]))
     return rows
 
