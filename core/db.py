@@ -7,10 +7,18 @@ from typing import Any
 
 from django.db import IntegrityError
 from django.db import connection as _connection
+from django_tenants.utils import get_public_schema_name, schema_context
 
 # The default connection as django-tenants' backend makes it (schema_name, tenant, set_schema...),
 # which Django's type stubs do not know of.
 connection: Any = _connection
+
+
+def public_schema() -> schema_context:
+    """Where the shared tables (tenants, domains, agenda...) are read and written: a tenant's
+    search_path is its own schema alone (core.db_backend), so code running in a tenant that
+    needs them says so."""
+    return schema_context(get_public_schema_name())
 
 
 _NAMED = re.compile(r'constraint "([^"]+)"')

@@ -22,7 +22,7 @@ from backups.services.errors import BackupFailed
 from backups.services.records import current_schema
 from backups.services.run import backup_create, backup_fetch_verified
 from core.citus import schema_distribute, sharding_off
-from core.db import connection
+from core.db import connection, public_schema
 from core.errors import InvalidError
 from core.invalidation import watcher
 from core.models import Tenant
@@ -134,7 +134,8 @@ def backup_restore(
             }
         )
     record, path = backup_fetch_verified(record_id=record_id)
-    tenant_id = Tenant.objects.values_list("pk", flat=True).get(schema_name=schema)
+    with public_schema():
+        tenant_id = Tenant.objects.values_list("pk", flat=True).get(schema_name=schema)
     try:
         with tenant_writes_paused(tenant_id=tenant_id):
             safety, _finished = backup_create(actor=actor, backup_type=TipoBackup.MANUAL, allow_async=False)

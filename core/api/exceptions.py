@@ -31,6 +31,8 @@ from core.errors import (
     UnprocessableError,
     UpstreamError,
 )
+from core.tenancy.errors import TenantNotFound
+from core.tenancy.vanished import tenant_vanished
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +159,8 @@ def _normalise(exc: Exception) -> exceptions.APIException | None:
         return exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, DomainError):
         return _from_domain(exc)
+    if tenant_vanished(exc):
+        return _from_domain(TenantNotFound())
     if isinstance(exc, TokenError):
         return InvalidToken(str(exc))
     if isinstance(exc, IntegrityError):

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db.backends.postgresql.base import Database
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
+from django_tenants.utils import get_public_schema_name
 
 from core.db_backend.introspection import SchemaIntrospection
 
@@ -45,10 +46,17 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         self.search_path_in_effect = None
 
     def set_tenant(self, tenant, include_public=True):
-        """django-tenants forgets the path it set whenever a tenant is chosen, so every request
+        """A tenant's search_path is its own schema and nothing else (`include_public` is
+        honoured for the public schema only). With `tenant, public`, PostgreSQL skips a schema
+        that does not exist: a request racing the tenant's deletion (or holding a stale lookup)
+        would read and write the public tables that share a name with tenant tables (the
+        platform's users). Without the fallback it fails instead, and is answered 404
+        (core.tenancy.middleware). Shared tables are always read in the public schema.
+
+        django-tenants forgets the path it set whenever a tenant is chosen, so every request
         began with a `SET search_path` round trip, most often to the path already in effect
         (the middleware chooses public, then the tenant). A path still in effect is kept."""
-        super().set_tenant(tenant, include_public)
+        super().set_tenant(tenant, include_public and tenant.schema_name == get_public_schema_name())
         if (
             self.search_path_in_effect is not None
             and self.search_path_in_effect == self._get_cursor_search_paths()

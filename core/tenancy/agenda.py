@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
+from core.db import public_schema
 from core.models import AgendaTenant, Tenant
 
 _TABLE = AgendaTenant._meta.db_table
@@ -32,7 +33,8 @@ def agenda_mark(*, schema: str, tarea: str) -> None:
 
 def agenda_set(*, schema: str, tarea: str, at: datetime) -> None:
     """Look at `schema` for `tarea` at `at`, whatever was set before."""
-    AgendaTenant.objects.update_or_create(schema_name=schema, tarea=tarea, defaults={"revisar_en": at})
+    with public_schema():
+        AgendaTenant.objects.update_or_create(schema_name=schema, tarea=tarea, defaults={"revisar_en": at})
 
 
 def agenda_due(*, tarea: str, limit: int, include_unlisted: bool, active_only: bool = True) -> list[str]:
@@ -46,8 +48,10 @@ def agenda_due(*, tarea: str, limit: int, include_unlisted: bool, active_only: b
     due = Q(Exists(rows.filter(revisar_en__lte=now)))
     if include_unlisted:
         due |= ~Q(Exists(rows))
-    return list(tenants.filter(due).order_by("schema_name").values_list("schema_name", flat=True)[:limit])
+    with public_schema():
+        return list(tenants.filter(due).order_by("schema_name").values_list("schema_name", flat=True)[:limit])
 
 
 def agenda_forget(*, schema: str, tarea: str) -> None:
-    AgendaTenant.objects.filter(schema_name=schema, tarea=tarea).delete()
+    with public_schema():
+        AgendaTenant.objects.filter(schema_name=schema, tarea=tarea).delete()

@@ -12,6 +12,7 @@ connection, and it works the same across any number of processes and servers.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -40,11 +41,30 @@ class MaintenanceBusy(ConflictError):
     default_message = _("El tenant tiene escrituras en curso que no terminaron a tiempo. Inténtalo de nuevo.")
 
 
-def write_enter(*, tenant_id: int) -> bool:
-    """Join the tenant's writers (False: it is under maintenance). Usually the request's first
-    statement: it doubles as the connection's health check (core.db_backend)."""
-    row = connection.first_statement("SELECT pg_try_advisory_lock_shared(%s, %s)", [_GATE_CLASS, tenant_id])
-    return bool(row[0])
+class Gate(enum.Enum):
+    OPEN = "open"  # joined: the caller must write_leave()
+    PAUSED = "paused"  # under maintenance
+    GONE = "gone"  # this tenant instance no longer exists (deleted, perhaps re-created)
+
+
+def write_enter(*, tenant_id: int, schema_name: str) -> Gate:
+    """Join the tenant's writers. Usually the request's first statement: it doubles as the
+    connection's health check (core.db_backend).
+
+    The request's tenant came from a lookup cache that may be up to a second behind a deletion
+    or a re-creation under the same name; under the shared lock, which a deletion needs
+    exclusively, the tenant row seen in the same round trip stays as it is until the writes end."""
+    row = connection.first_statement(
+        "SELECT pg_try_advisory_lock_shared(%s, %s), "
+        "EXISTS (SELECT 1 FROM public.core_tenant WHERE id = %s AND schema_name = %s)",
+        [_GATE_CLASS, tenant_id, tenant_id, schema_name],
+    )
+    if not row[0]:
+        return Gate.PAUSED
+    if not row[1]:
+        write_leave(tenant_id=tenant_id)
+        return Gate.GONE
+    return Gate.OPEN
 
 
 def write_leave(*, tenant_id: int) -> None:

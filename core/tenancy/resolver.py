@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.http.request import split_domain_port
 from django_tenants.utils import get_public_schema_name
 
+from core.db import public_schema
 from core.invalidation import watcher
 from core.models import Domain, Tenant
 from core.process_caches import register
@@ -74,13 +75,19 @@ def forget_tenants() -> None:
     watcher.bump(*VERSION_KEY)
 
 
+def _in_public(load, value: str) -> Tenant | None:
+    """The tenant tables are in the public schema, which a tenant's search_path leaves out."""
+    with public_schema():
+        return load(value)
+
+
 def _cached(kind: str, value: str, load) -> Tenant | None:
     """Process cache, then the shared cache, then the database."""
     key = (kind, value)
     now = time.monotonic()
     version = watcher.version(*VERSION_KEY)
     if version is None:
-        return load(value)
+        return _in_public(load, value)
     with lookups.lock:
         if lookups.version != version:
             lookups.entries.clear()
@@ -91,13 +98,18 @@ def _cached(kind: str, value: str, load) -> Tenant | None:
     shared_key = f"tenant:{kind}:{value}"
     shared = caches["global"].get(shared_key)
     # .get: an entry written in another shape (by an older release during a deploy) is a miss
+    tenant: Tenant | None
     if watcher.fresh(shared, version) and isinstance(shared.get("fields"), dict):
         tenant = Tenant(**shared["fields"])
     else:
-        tenant = load(value)
+        tenant = _in_public(load, value)
         if tenant is not None:
             fields = {f: getattr(tenant, f) for f in _SHARED_FIELDS}
             caches["global"].set(shared_key, {**watcher.stamp(version), "fields": fields}, _SHARED_SECONDS)
+    if tenant is None:
+        # not remembered: a tenant created under this name is served from its first request
+        # (else an old tenant's token would get 404 there, not 401, until the version poll)
+        return None
     with lookups.lock:
         if lookups.version == version:
             if len(lookups.entries) >= _MAX_ENTRIES:
@@ -120,6 +132,17 @@ def _load_by_identifier(value: str) -> Tenant | None:
 def _load_by_hostname(hostname: str) -> Tenant | None:
     domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
     return domain.tenant if domain else None
+
+
+def tenant_gone(tenant: Tenant) -> bool:
+    """Whether this tenant instance (not only its name) no longer exists, asked of the database.
+    A process that finds one reads the cache versions at once, instead of within the second,
+    so that its next lookup of the name is not the stale one."""
+    with public_schema():
+        gone = not Tenant.objects.filter(pk=tenant.pk, schema_name=tenant.schema_name).exists()
+    if gone:
+        watcher.refresh(force=True)
+    return gone
 
 
 def tenant_of_schema(schema: str) -> Tenant | None:

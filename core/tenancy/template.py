@@ -15,7 +15,7 @@ import threading
 
 from django.db import IntegrityError, transaction
 
-from core.db import connection
+from core.db import connection, public_schema
 from core.process_caches import register
 from core.schema_copy import DumpError, dump_schema, execute_dump
 from core.tenancy.levels import schema_level
@@ -130,7 +130,8 @@ def definition_for_level(level: str) -> EsquemaPlantilla | None:
         cached = definitions.by_level.get(level)
     if cached:
         return cached
-    found = EsquemaPlantilla.objects.filter(nivel=level).first()
+    with public_schema():
+        found = EsquemaPlantilla.objects.filter(nivel=level).first()
     if found:
         with definitions.lock:
             definitions.by_level[level] = found

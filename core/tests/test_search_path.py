@@ -2,7 +2,7 @@
 
 import httpx
 import pytest
-from django.db import connections
+from django.db import ProgrammingError, connection, connections, transaction
 from django_tenants.utils import schema_context
 
 from tickets.models import Ticket
@@ -44,7 +44,7 @@ def test_a_connection_sets_the_search_path_only_when_the_tenant_changes(
         assert _titles(client, beta) == {"De beta"}
         assert _sets(sql_log) == []
         assert _titles(client, alfa) == {"De alfa"}
-        assert _sets(sql_log) == [f'SET search_path = "{tenant_a.schema_name}","public"']
+        assert _sets(sql_log) == [f'SET search_path = "{tenant_a.schema_name}"']
         sql_log.clear()
         assert _titles(client, alfa) == {"De alfa"}
         assert _sets(sql_log) == []
@@ -70,3 +70,16 @@ def test_a_rolled_back_write_leaves_the_next_request_in_its_own_tenant(
         assert refused.status_code == 409, refused.text
         assert _titles(client, alfa) == {"Cerrado de alfa"}
         assert _titles(client, beta) == {"De beta"}
+
+
+def test_a_tenants_search_path_leaves_the_public_schema_out(tenant_a):
+    """PostgreSQL skips a schema of the path that does not exist: with `tenant, public`, a request
+    racing its tenant's deletion would fall through to the public tables of the same name."""
+    with schema_context(tenant_a.schema_name), connection.cursor() as cursor:
+        cursor.execute("SELECT current_schemas(false)")
+        assert cursor.fetchone()[0] == [tenant_a.schema_name]
+        with pytest.raises(ProgrammingError, match="core_tenant"), transaction.atomic():
+            cursor.execute("SELECT count(*) FROM core_tenant")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schemas(false)")
+        assert cursor.fetchone()[0] == ["public"]

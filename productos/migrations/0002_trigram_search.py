@@ -9,12 +9,16 @@ INDEXES = {
 }
 
 CREATE = "\n".join(
-    f"    CREATE INDEX IF NOT EXISTS {name} ON productos_producto USING gin (UPPER({col}) gin_trgm_ops);"
+    f"    EXECUTE format('CREATE INDEX IF NOT EXISTS {name} ON productos_producto "
+    f"USING gin (UPPER({col}) %s.gin_trgm_ops)', ext);"
     for name, col in INDEXES.items()
 )
 SQL = f"""
-DO $$ BEGIN
-  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+DO $$ DECLARE ext text; BEGIN
+  -- the operator class is named with the extension's schema: a tenant's search_path is its own
+  -- schema alone (core.db_backend)
+  SELECT extnamespace::regnamespace::text INTO ext FROM pg_extension WHERE extname = 'pg_trgm';
+  IF ext IS NOT NULL THEN
 {CREATE}
   END IF;
 END $$;

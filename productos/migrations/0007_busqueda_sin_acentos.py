@@ -11,14 +11,18 @@ COLUMNS = {
 OLD = ["producto_nombre_trgm", "producto_sku_trgm", "producto_descripcion_trgm"]
 
 CREATE = "\n".join(
-    f"    CREATE INDEX IF NOT EXISTS {name} ON productos_producto USING gin ({col} gin_trgm_ops);"
+    f"    EXECUTE format('CREATE INDEX IF NOT EXISTS {name} ON productos_producto "
+    f"USING gin ({col} %s.gin_trgm_ops)', ext);"
     for name, col in COLUMNS.items()
 )
 DROP_OLD = "\n".join(f"  DROP INDEX IF EXISTS {name};" for name in OLD)
 SQL = f"""
-DO $$ BEGIN
+DO $$ DECLARE ext text; BEGIN
+  -- the operator class is named with the extension's schema: a tenant's search_path is its own
+  -- schema alone (core.db_backend)
+  SELECT extnamespace::regnamespace::text INTO ext FROM pg_extension WHERE extname = 'pg_trgm';
 {DROP_OLD}
-  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+  IF ext IS NOT NULL THEN
 {CREATE}
   END IF;
 END $$;

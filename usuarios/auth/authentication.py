@@ -6,8 +6,7 @@ from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidTok
 from rest_framework_simplejwt.settings import api_settings
 
 from core.errors import UnauthenticatedError
-from core.tenancy.resolver import tenant_of_schema
-from usuarios.auth.tokens import check_tenant_claims, check_user_claims, current_schema
+from usuarios.auth.tokens import check_request_tenant_claims, check_user_claims
 from usuarios.error_codes import UsuarioErrorCode
 from usuarios.selectors import usuario_autenticado
 
@@ -41,7 +40,7 @@ class TenantJWTAuthentication(JWTAuthentication):
                 self._verified.pop(raw_token, None)
                 raise InvalidToken(str(exc)) from exc
         try:
-            check_tenant_claims(token, tenant_of_schema(current_schema()))
+            check_request_tenant_claims(token)
         except UnauthenticatedError as exc:
             raise InvalidToken(exc.message) from exc
         return token

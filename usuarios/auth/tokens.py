@@ -18,6 +18,7 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from core.db import public_schema
 from core.errors import UnauthenticatedError
 from core.models import Tenant
 from core.tenancy.resolver import tenant_of_schema
@@ -43,6 +44,29 @@ def _current_tenant() -> Tenant:
     return tenant
 
 
+def _tenant_now() -> Tenant | None:
+    """The current tenant as the database has it now (the public stand-in as it is). What a
+    token is stamped with, or a refresh checked against, never follows a cache that may be up to
+    a second behind a restore."""
+    tenant = _current_tenant()
+    if tenant.pk is None:
+        return tenant
+    with public_schema():
+        return Tenant.objects.filter(pk=tenant.pk).first()
+
+
+def check_request_tenant_claims(token: Any) -> None:
+    """`check_tenant_claims` against the request's tenant as this process knows it. A token
+    stamped with a newer session version than this process has learned (issued by another one
+    right after a restore) is checked against the database instead: a token works everywhere
+    from the moment it is issued. Versions only grow, and only the server signs them."""
+    tenant = tenant_of_schema(current_schema())
+    version = token.get(TENANT_VERSION_CLAIM)
+    if tenant is not None and isinstance(version, int) and version > tenant.sesion_version:
+        tenant = _tenant_now()
+    check_tenant_claims(token, tenant)
+
+
 def check_tenant_claims(token: Any, tenant: Tenant | None) -> None:
     """The token was issued in this tenant instance, after its last restore."""
     if tenant is None or token.get(TENANT_CLAIM) != tenant.schema_name:
@@ -62,8 +86,11 @@ def check_user_claims(token: Any, *, uid: Any, version: int) -> None:
 
 
 def token_pair_for(*, user: Usuario) -> dict[str, str]:
-    """Issue a refresh/access pair for a user of the current schema."""
-    tenant = _current_tenant()
+    """Issue a refresh/access pair for a user of the current schema, stamped with the tenant's
+    session version as the database has it."""
+    tenant = _tenant_now()
+    if tenant is None:
+        raise UnauthenticatedError(WRONG_TENANT)
     refresh = RefreshToken.for_user(user)
     refresh[TENANT_CLAIM] = tenant.schema_name
     refresh[TENANT_UID_CLAIM] = str(tenant.uid)
@@ -79,10 +106,7 @@ def _parse_refresh(raw: str) -> RefreshToken:
     except TokenError as exc:
         raise UnauthenticatedError(str(exc)) from exc
     # the tenant from the database: a refresh is rare, and must never follow a stale cache
-    tenant = _current_tenant()
-    if tenant.pk is not None:
-        tenant = Tenant.objects.filter(pk=tenant.pk).first()
-    check_tenant_claims(token, tenant)
+    check_tenant_claims(token, _tenant_now())
     return token
 
 
