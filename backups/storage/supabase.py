@@ -79,7 +79,6 @@ class SupabaseStorage:
         self.timeout = timeout
         self._http = httpx.Client(timeout=timeout)
         self._client = None
-        self._bucket_ready = False
         self._lock = threading.Lock()
 
     def _headers(self) -> dict[str, str]:
@@ -165,11 +164,11 @@ class SupabaseStorage:
             return None
         raise error
 
-    def ensure_bucket(self, *, again: bool = False) -> None:
-        """The bucket exists and is private (made, private, when missing)."""
+    def ensure_bucket(self) -> None:
+        """The bucket exists and is private (made, private, when missing). Asked before every
+        upload, not remembered: a bucket made public while the process runs gets no more backups
+        (one GET per backup; the window left is the upload's own duration)."""
         with self._lock:
-            if self._bucket_ready and not again:
-                return
             status = self.bucket_status()
             if status is None:
                 try:
@@ -186,7 +185,6 @@ class SupabaseStorage:
                     f"El bucket {self.bucket!r} es público: cualquiera podría descargar las copias. "
                     "Hágalo privado en Supabase o use otro SUPABASE_BUCKET."
                 )
-            self._bucket_ready = True
 
     # --- objects -------------------------------------------------------------------------------
     def upload(self, key: str, local_path: Path) -> str:
@@ -209,7 +207,7 @@ class SupabaseStorage:
                 if isinstance(error, ObjectMissing):
                     if not remade:  # the bucket was deleted meanwhile
                         remade = True
-                        self.ensure_bucket(again=True)
+                        self.ensure_bucket()
                         continue
                     # an upload has no "missing backup": the storage lost the bucket it just made
                     error = StorageError("Supabase Storage no encuentra el bucket de copias tras crearlo")
@@ -246,7 +244,6 @@ class SupabaseStorage:
             return error
         # "Bucket not found" is also what a bad key gets: ask for the bucket with the same key
         if self.bucket_status() is None:
-            self._bucket_ready = False
             return ObjectMissing(f"el bucket {self.bucket!r} no existe")
         return StorageMisconfigured(
             "Supabase Storage no deja leer las copias con SUPABASE_KEY: use la clave service_role del proyecto"

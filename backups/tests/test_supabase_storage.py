@@ -131,6 +131,17 @@ def test_a_public_bucket_is_refused_and_the_start_up_check_warns(tenant, fake_su
     assert [w.id for w in warnings] == ["backups.W001"]
 
 
+def test_a_bucket_made_public_while_the_process_runs_gets_no_more_backups(tenant, fake_supabase):
+    vault, admin = tenant
+    first = vault.new(admin)  # the process has checked the bucket once: private
+    fake_supabase.set_public("backups")
+    assert_error(vault.create(admin), 503, "storage_bucket_public")
+    assert fake_supabase.objects("backups") == [f"backups/{vault.tenant}/manual/{first['file_name']}"]
+    fake_supabase.set_public("backups", False)
+    again = vault.new(admin)
+    assert f"backups/{vault.tenant}/manual/{again['file_name']}" in fake_supabase.objects("backups")
+
+
 def test_the_storage_size_limit_has_its_own_code(tenant, fake_supabase):
     vault, admin = tenant
     fake_supabase.upload_limit = 100

@@ -237,6 +237,11 @@ class FakeSupabaseStorage:
             "updated_at": NOW,
         }
 
+    def set_public(self, name: str, public: bool = True) -> None:
+        """The bucket's visibility changed in the dashboard while the server runs."""
+        with self._lock:
+            self.buckets[name]["public"] = public
+
     def drop_bucket(self, name: str) -> None:
         """The bucket and its objects vanish (deleted in the dashboard while the server runs)."""
         self.buckets.pop(name, None)
