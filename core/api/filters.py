@@ -54,7 +54,8 @@ class StrictOrderingFilter(OrderingFilter):
 
     def remove_invalid_fields(self, queryset, fields, view, request):
         kept = super().remove_invalid_fields(queryset, fields, view, request)
-        unknown = [f for f in fields if f and f not in kept]
+        # an empty entry (`ordering=,`, `a,,b`) is a mistake too, not "no ordering"
+        unknown = [f or '""' for f in fields if f not in kept]
         if unknown:
             valid = sorted(
                 name for name, _label in self.get_valid_fields(queryset, view, {"request": request})

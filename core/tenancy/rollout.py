@@ -68,6 +68,20 @@ def tenants_behind(*, target: str) -> list[str]:
     )
 
 
+def tenants_record_levels() -> int:
+    """Record every tenant at the level its schema is at now: after django-tenants' own command
+    moved them (one app, forwards or backwards), the recorded levels say what they were before.
+    One query per tenant: rare, and never on a request."""
+    connection.set_schema_to_public()
+    count = 0
+    for tenant in Tenant.objects.exclude(schema_name=get_public_schema_name()).iterator():
+        with connection.cursor() as cursor:
+            level = schema_level(cursor, tenant.schema_name)
+        tenant_migration_record(tenant=tenant, level=level)
+        count += 1
+    return count
+
+
 # Operations that change no model's existence, name or options: after them the content types and
 # permissions that post_migrate writes (about 40% of one tenant's migration) are what they were.
 _MODEL_SET_UNCHANGED = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
+import socket
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -75,12 +76,24 @@ def platform_hosts() -> set[str]:
     return {h.strip().lower().strip("[]") for h in hosts} | {"localhost"}
 
 
+# A host whose last label is a number is an IPv4 address to browsers and resolvers (WHATWG URL),
+# in any of its spellings: 2130706433, 0x7f.0.0.1, 127.1, 017700000001.
+_NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
+
+
 def _is_ip_address(value: str) -> bool:
+    bare = value.strip("[]")
     try:
-        ipaddress.ip_address(value.strip("[]"))
+        ipaddress.ip_address(bare)
+        return True
     except ValueError:
-        return False
-    return True
+        pass
+    try:
+        socket.inet_aton(bare)
+        return True
+    except OSError:
+        pass
+    return bool(_NUMERIC_LABEL.match(bare.rstrip(".").rsplit(".", 1)[-1]))
 
 
 def domain_validate(dominio: str) -> str:
@@ -120,8 +133,12 @@ def _validate_admin(admin: dict) -> None:
         raise InvalidError({"admin": {"password": exc.messages}}) from exc
 
 
-def tenant_template_sync(*, verbosity: int = 0) -> None:
-    """Create and migrate the template schema that new tenants are cloned from."""
+def tenant_template_sync(
+    *, verbosity: int = 0, app_label: str | None = None, migration_name: str | None = None
+) -> None:
+    """Create and migrate the template schema that new tenants are cloned from: to the latest
+    migrations, or, as `migrate <app_label> [<migration_name>]` does, that app to that one
+    (backwards too), so that tenants created afterwards are made as the others are now."""
     base = settings.TENANT_BASE_SCHEMA
     connection.set_schema_to_public()
     if not schema_exists(base):
@@ -130,7 +147,10 @@ def tenant_template_sync(*, verbosity: int = 0) -> None:
             # do what Citus refuses on distributed tables
             sharding_off(cursor)
             cursor.execute(f'CREATE SCHEMA "{base}"')
-    call_command("migrate_schemas", tenant=True, schema_name=base, interactive=False, verbosity=verbosity)
+    target = [label for label in (app_label, migration_name) if label]
+    call_command(
+        "migrate_schemas", *target, tenant=True, schema_name=base, interactive=False, verbosity=verbosity
+    )
     connection.set_schema_to_public()
     # dumped once per migration level, here, so that no request runs pg_dump
     template_definition_store(base)

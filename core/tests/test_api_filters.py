@@ -31,7 +31,7 @@ def test_an_unknown_ordering_is_refused_and_the_error_lists_the_allowed_fields(a
         "/api/tickets/tickets/?ordering=-prioridad", tenant=schema, token=staff.token
     ).json()
     assert [t["prioridad"] for t in by_priority["results"]] == ["alta", "baja"]
-    for bad in ("titulo", "-prioridad,nope", "password"):
+    for bad in ("titulo", "-prioridad,nope", "password", ",", "-prioridad,,titulo", "-"):
         body = assert_error(
             api.get(f"/api/tickets/tickets/?ordering={bad}", tenant=schema, token=staff.token), 400
         )

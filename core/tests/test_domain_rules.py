@@ -27,7 +27,22 @@ def _payload(schema=None, **extra):
 
 @pytest.mark.parametrize(
     "dominio",
-    ["beta", "BETA", "alfa", "public", "localhost", "LocalHost", "127.0.0.1", "10.0.0.7", "::1", "[::1]"],
+    [
+        *(
+            "beta",
+            "BETA",
+            "alfa",
+            "public",
+            "localhost",
+            "LocalHost",
+            "127.0.0.1",
+            "10.0.0.7",
+            "::1",
+            "[::1]",
+        ),
+        # every spelling an IP parser takes for an address
+        *("2130706433", "0x7f.0.0.1", "127.1", "017700000001", "0x7f000001", "10.1.0x1", "tienda.0x1f"),
+    ],
 )
 def test_a_domain_that_names_a_schema_the_platform_or_an_address_is_refused(api, operator, dominio):
     payload = _payload(dominio=dominio)

@@ -226,6 +226,33 @@ def test_a_tenant_that_fails_is_reported_the_others_go_on_and_the_next_run_retri
     assert "Pendientes: 0" in status.stdout and "Fallido" not in status.stdout
 
 
+def test_a_reverse_migration_reaches_the_template_and_the_tenants_made_afterwards(rollout_db):
+    url = rollout_db
+    env = _rollout_env(url, pause=0)
+    forward = _manage(env, "migrate", "-v", "0")
+    assert forward.returncode == 0, forward.stderr
+    assert _schema_state(url, "plantilla_tenant") == (True, True, True)
+    back = _manage(env, "migrate", "rollout_prueba", "zero", "-v", "0")
+    assert back.returncode == 0, back.stderr
+    for schema in ("plantilla_tenant", TENANTS[0], TENANTS[-1]):
+        assert _schema_state(url, schema) == (False, False, False), schema
+    script = (
+        "import django; django.setup()\n"
+        "from core.testing.factories import create_test_tenant\n"
+        "create_test_tenant('r_despues')\n"
+    )
+    made = subprocess.run(
+        [sys.executable, "-c", script], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert made.returncode == 0, made.stderr
+    assert _schema_state(url, "r_despues") == (False, False, False)
+    again = _manage(env, "migrate", "-v", "0")
+    assert again.returncode == 0, again.stderr
+    assert all(
+        _schema_state(url, s) == (True, True, True) for s in ("plantilla_tenant", "r_despues", *TENANTS)
+    )
+
+
 def test_migrate_with_nothing_to_apply_reads_no_tenant_schema(sql_log, tenant_a, tenant_b):
     call_command("migrate", verbosity=0)  # records any tenant that an earlier test left unrecorded
     connection.close()  # the log sees the connections opened from now on

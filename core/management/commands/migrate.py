@@ -34,8 +34,16 @@ class Command(MigrateSchemasCommand):
         whole_run = not (options.get("app_label") or options.get("schema_name"))
         if not whole_run or any(options.get(flag) for flag in _DJANGO_TENANTS_ONLY):
             super().handle(*args, **options)
-            if whole_run and self.sync_tenant:
-                tenant_template_sync(verbosity=options.get("verbosity", 1))
+            every_tenant = not options.get("schema_name") and self.sync_tenant
+            plain_run = not any(options.get(flag) for flag in _DJANGO_TENANTS_ONLY)
+            if every_tenant and (whole_run or plain_run):
+                # one app, forwards or backwards: the template goes with the tenants
+                tenant_template_sync(
+                    verbosity=options.get("verbosity", 1),
+                    app_label=options.get("app_label"),
+                    migration_name=options.get("migration_name"),
+                )
+                rollout.tenants_record_levels()
             return
         only_tenants = options.get("tenant") and not options.get("shared")
         only_public = options.get("shared") and not options.get("tenant")
