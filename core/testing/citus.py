@@ -8,6 +8,8 @@ from contextlib import closing
 
 import psycopg2
 
+_REGISTRATION_LOCK = 7_465_617_401
+
 
 def _admin(host: str, port: int, user: str, password: str, dbname: str):
     conn = psycopg2.connect(host=host, port=port, user=user, password=password or None, dbname=dbname)
@@ -41,10 +43,16 @@ def citus_test_database_create(cfg: dict, test_name: str) -> list[tuple[str, int
         ):
             cursor.execute("CREATE EXTENSION IF NOT EXISTS citus")
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    # One xdist worker at a time: citus_add_node propagates roles to the worker nodes, and two at
+    # once collide there ("tuple concurrently updated"). The lock is taken in the coordinator's
+    # `postgres` database, which every test session shares, and goes with its connection.
     with (
+        closing(_admin(*coordinator, cfg["USER"], cfg["PASSWORD"], "postgres")) as lock,
+        lock.cursor() as locking,
         closing(_admin(*coordinator, cfg["USER"], cfg["PASSWORD"], test_name)) as conn,
         conn.cursor() as cursor,
     ):
+        locking.execute("SELECT pg_advisory_lock(%s)", [_REGISTRATION_LOCK])
         cursor.execute("SELECT citus_set_coordinator_host(%s, %s)", list(coordinator))
         for host, port in workers:
             cursor.execute("SELECT citus_add_node(%s, %s)", [host, port])

@@ -49,7 +49,9 @@ def test_an_answer_that_comes_after_the_timeout_is_never_read_as_the_next_one(ow
     os.kill(own_redis.proc.pid, signal.SIGSTOP)  # Redis frozen: the read times out
     started = time.monotonic()
     assert cache_reads.get_many(["uno"]) == {}
-    assert time.monotonic() - started < 5
+    assert (
+        time.monotonic() - started < 30
+    )  # returned (its timeout is 0.5 s), not hung: any bound a loaded machine keeps
     os.kill(own_redis.proc.pid, signal.SIGCONT)  # it now answers the read nobody waits for
     time.sleep(0.2)
     assert cache_reads.get_many(["dos"]) == {"dos": "valor de dos"}

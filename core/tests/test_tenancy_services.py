@@ -1,6 +1,5 @@
 """tenant_create: all or nothing, fast, and the `crear_tenant` command."""
 
-import time
 import uuid
 
 import pytest
@@ -46,9 +45,7 @@ def test_a_failure_after_the_schema_is_made_leaves_no_trace(monkeypatch):
 def test_new_tenant_is_cloned_fully_migrated_and_empty():
     schema = f"nuevo_{uuid.uuid4().hex[:8]}"
     try:
-        started = time.perf_counter()
         tenant_create(schema_name=schema, nombre="Nuevo", admin=_admin(schema))
-        elapsed = time.perf_counter() - started
         with schema_context(schema):
             assert list(Usuario.objects.values_list("email", "rol")) == [
                 (f"admin-{schema.replace('_', '-')}@example.com", "admin")
@@ -62,8 +59,6 @@ def test_new_tenant_is_cloned_fully_migrated_and_empty():
             assert cursor.fetchall() == []
             cursor.execute(f'SELECT count(*) FROM "{schema}".django_migrations')
             assert cursor.fetchone()[0] > 10
-        # timed by the benchmark; here only a sanity bound
-        assert elapsed < 10
     finally:
         _drop(schema)
 
