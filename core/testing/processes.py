@@ -140,6 +140,57 @@ def granian(env: dict[str, str], *, workers: int = 1, threads: int = 4):
         yield f"http://127.0.0.1:{port}"
 
 
+@contextmanager
+def granian_server(env: dict[str, str], *, workers: int = 1, threads: int = 4):
+    """As `granian`, yielding its port."""
+    port = free_port()
+    with serving(
+        granian_command("core.wsgi:application", port, workers=workers, threads=threads), env, port=port
+    ):
+        yield port
+
+
+@contextmanager
+def nginx_in_front(upstream_port: int):
+    """nginx with the server block the production notes ship (docs/deploy/nginx.conf), listening
+    on a free port and passing on to `upstream_port`; yields its base URL."""
+    import shutil
+
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    shipped = (BASE_DIR / "docs" / "deploy" / "nginx.conf").read_text()
+    port = free_port()
+    server = shipped.replace("listen 80;", f"listen 127.0.0.1:{port};").replace(
+        "server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};"
+    )
+    with tempfile.TemporaryDirectory() as prefix:
+        conf = os.path.join(prefix, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(
+                f"pid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\nevents {{ worker_connections 256; }}\n"
+                f"http {{\naccess_log off;\nclient_body_temp_path {prefix}/body;\nproxy_temp_path {prefix}/proxy;\n"
+                f"{server}\n}}\n"
+            )
+        proc = subprocess.Popen(
+            [binary, "-p", prefix, "-c", conf, "-g", "daemon off; master_process off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    httpx.get(f"{url}/health", timeout=5)
+                    break
+                except httpx.TransportError:
+                    assert proc.poll() is None and time.monotonic() < deadline, "nginx did not start"
+                    time.sleep(0.1)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
 class RedisProcess:
     """A Redis server of the test's own, on a free port, that the test can stop and restart
     (the shared Redis must stay up for the other tests)."""

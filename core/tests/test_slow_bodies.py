@@ -4,6 +4,8 @@ gate: the tenant's other writes pass, and an operator's deletion does not wait f
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import socket
 import time
 import uuid
@@ -17,7 +19,7 @@ from django_tenants.utils import schema_exists
 
 from core.models import Tenant
 from core.testing.factories import PASSWORD, create_test_tenant, unique_email
-from core.testing.processes import gunicorn, server_env
+from core.testing.processes import granian_server, gunicorn, nginx_in_front, server_env
 
 
 def _half_sent(url: str, schema: str) -> tuple[socket.socket, bytes]:
@@ -93,3 +95,39 @@ def test_half_sent_bodies_do_not_hold_the_tenants_gate(slow_tenant, backup_setti
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM public.usuarios_usuario WHERE email LIKE 'lento%%'")
         assert cursor.fetchone()[0] == 0
+
+
+@pytest.fixture
+def nginx_binary():
+    binary = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+    if binary is None:
+        if os.environ.get("REQUIRE_NGINX"):
+            pytest.fail("REQUIRE_NGINX is set but nginx is not installed")
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    return binary
+
+
+def test_behind_the_recommended_proxy_slow_clients_hold_no_worker_and_are_cut_off(
+    nginx_binary, admin_a, tenant_a
+):
+    """granian as `make run` serves it (2 workers x 4 threads), behind docs/deploy/nginx.conf:
+    more half-sent bodies than the workers have threads, and /health and the tenant's writes are
+    answered all the same; the stalled clients are cut off (nginx logs 408 and closes the
+    connection) once they send nothing for the configured client_body_timeout."""
+    with granian_server(server_env(), workers=2, threads=4) as port, nginx_in_front(port) as url:
+        slow = [_half_sent(url, tenant_a.schema_name) for _ in range(12)]
+        try:
+            time.sleep(0.5)
+            assert httpx.get(f"{url}/health", timeout=30).status_code == 200
+            auth = {"X-Tenant-ID": tenant_a.schema_name, "Authorization": f"Bearer {admin_a.token}"}
+            created = httpx.post(
+                f"{url}/api/tickets/tickets/", headers=auth, json={"titulo": "Sin esperar"}, timeout=30
+            )
+            assert created.status_code == 201, created.text
+            for sock, _rest in slow:
+                assert (
+                    sock.recv(65536) == b""
+                )  # closed by nginx, not waiting on forever (60 s socket timeout)
+        finally:
+            for sock, _rest in slow:
+                sock.close()
