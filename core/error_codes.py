@@ -21,6 +21,11 @@ class CoreErrorCode(StrEnum):
     NOT_AUTHENTICATED = "not_authenticated"
     AUTHENTICATION_FAILED = "authentication_failed"
     TOKEN_NOT_VALID = "token_not_valid"
+    # the token was good and has expired: refresh it (or log in again if the refresh has too)
+    TOKEN_EXPIRED = "token_expired"
+    # the session was ended (logout, logout everywhere, a password change, a restore, a refresh
+    # token already used): refreshing will not help, log in again
+    SESSION_REVOKED = "session_revoked"
     PERMISSION_DENIED = "permission_denied"
     # state
     CONFLICT = "conflict"

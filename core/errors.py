@@ -39,6 +39,20 @@ class UnauthenticatedError(DomainError):
     default_message = _("El token no es válido.")
 
 
+class TokenExpired(UnauthenticatedError):
+    """A token that was valid and has expired: a client refreshes it."""
+
+    default_code = "token_expired"
+    default_message = _("El token ha expirado.")
+
+
+class SessionRevoked(UnauthenticatedError):
+    """A token of a session that was ended: a client logs in again."""
+
+    default_code = "session_revoked"
+    default_message = _("La sesión ha terminado: inicia sesión de nuevo.")
+
+
 class ForbiddenError(DomainError):
     default_code = "permission_denied"
     default_message = _("No tienes permiso para realizar esta acción.")

@@ -1,5 +1,6 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
+from django_tenants.utils import get_public_schema_name
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import AuthenticationFailed
@@ -10,6 +11,7 @@ from rest_framework.views import APIView
 from core.api.rendered import RenderedJSON, RenderMemo, render_json
 from core.api.schema import TenantScope, raises
 from core.error_codes import CoreErrorCode as C
+from core.errors import UnauthenticatedError
 from usuarios import selectors, services
 from usuarios.auth.throttles import LoginAddressThrottle, LoginThrottle, RegisterThrottle
 from usuarios.auth.tokens import token_pair_for, token_refresh, token_revoke
@@ -65,7 +67,18 @@ class TokenObtainView(PublicAuthView):
             request, email=data.validated_data["email"], password=data.validated_data["password"]
         )
         if user is None:
-            # Same answer for an unknown email, a wrong password and an inactive account.
+            # Same answer for an unknown email, a wrong password and an inactive account. Without a
+            # tenant only the platform's operators can log in: the likeliest mistake is a tenant
+            # user who left out the header, so the answer says so, whatever the email is.
+            if request.tenant.schema_name == get_public_schema_name():
+                raise UnauthenticatedError(
+                    _(
+                        "Email o contraseña incorrectos. Sin la cabecera X-Tenant-ID solo entran los "
+                        "operadores de la plataforma: los usuarios de un tenant la envían con su tenant."
+                    ),
+                    code=UsuarioErrorCode.INVALID_CREDENTIALS,
+                    details={"tenant_header": "X-Tenant-ID"},
+                )
             raise AuthenticationFailed(
                 _("Email o contraseña incorrectos."), code=UsuarioErrorCode.INVALID_CREDENTIALS
             )
@@ -77,7 +90,13 @@ class TokenRefreshView(PublicAuthView):
     tenant_scope = TenantScope.ANY
 
     @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer})
-    @raises(C.TOKEN_NOT_VALID, UsuarioErrorCode.USER_INACTIVE, UsuarioErrorCode.USER_NOT_FOUND)
+    @raises(
+        C.TOKEN_NOT_VALID,
+        C.TOKEN_EXPIRED,
+        C.SESSION_REVOKED,
+        UsuarioErrorCode.USER_INACTIVE,
+        UsuarioErrorCode.USER_NOT_FOUND,
+    )
     def post(self, request):
         data = RefreshSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -88,7 +107,7 @@ class LogoutView(PublicAuthView):
     tenant_scope = TenantScope.ANY
 
     @extend_schema(request=RefreshSerializer, responses={204: None})
-    @raises(C.TOKEN_NOT_VALID)
+    @raises(C.TOKEN_NOT_VALID, C.TOKEN_EXPIRED, C.SESSION_REVOKED)
     def post(self, request):
         data = RefreshSerializer(data=request.data)
         data.is_valid(raise_exception=True)

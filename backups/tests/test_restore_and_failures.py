@@ -77,7 +77,7 @@ def test_round_trip_restores_every_row_and_leaves_other_tenants_alone(vault_for,
     assert _snapshot(schema) == before
     assert _snapshot("beta") == beta_before
     # the admin's session ended with the restore
-    assert_error(vault.call("GET", "history/", admin), 401, "token_not_valid")
+    assert_error(vault.call("GET", "history/", admin), 401, "session_revoked")
     admin.login_again()
     # the history survives the restore, with the safety backup taken just before it
     history = {h["id"]: h for h in vault.call("GET", "history/", admin).json()}

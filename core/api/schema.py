@@ -70,6 +70,8 @@ CODE_STATUSES: dict[str, tuple[int, ...]] = {
     C.NOT_AUTHENTICATED: (401,),
     C.AUTHENTICATION_FAILED: (401,),
     C.TOKEN_NOT_VALID: (401,),
+    C.TOKEN_EXPIRED: (401,),
+    C.SESSION_REVOKED: (401,),
     U.INVALID_CREDENTIALS: (401,),
     U.USER_INACTIVE: (401,),
     U.USER_NOT_FOUND: (401,),
@@ -165,6 +167,7 @@ class TenantAwareAutoSchema(AutoSchema):
         permissions = self.view.get_permissions()
         if not any(isinstance(p, AllowAny) for p in permissions):
             codes |= {C.NOT_AUTHENTICATED, C.AUTHENTICATION_FAILED, C.TOKEN_NOT_VALID}
+            codes |= {C.TOKEN_EXPIRED, C.SESSION_REVOKED}
             codes |= {U.USER_INACTIVE, U.USER_NOT_FOUND}
             if _extra_permissions(permissions, method):
                 codes.add(C.PERMISSION_DENIED)

@@ -2,13 +2,25 @@ from datetime import UTC, datetime
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.authentication import JWTAuthentication
-from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenError
+from rest_framework_simplejwt.exceptions import (
+    AuthenticationFailed,
+    ExpiredTokenError,
+    InvalidToken,
+    TokenError,
+)
 from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import AccessToken
 
-from core.errors import UnauthenticatedError
+from core.errors import TokenExpired, UnauthenticatedError
 from usuarios.auth.tokens import check_request_tenant_claims, check_user_claims
 from usuarios.error_codes import UsuarioErrorCode
 from usuarios.selectors import usuario_autenticado
+
+
+def _refused(exc: UnauthenticatedError) -> InvalidToken:
+    """DRF's form of a refused token, keeping its precise code (token_expired, session_revoked,
+    token_not_valid)."""
+    return InvalidToken(exc.message, code=exc.code)
 
 
 class TenantJWTAuthentication(JWTAuthentication):
@@ -29,7 +41,7 @@ class TenantJWTAuthentication(JWTAuthentication):
         # (simplejwt's check_exp() would compare with when the token object was built).
         token = self._verified.get(raw_token)
         if token is None:
-            token = super().get_validated_token(raw_token)
+            token = self._verify(raw_token)
             if len(self._verified) >= self._MAX_VERIFIED:
                 self._verified.clear()
             self._verified[raw_token] = token
@@ -38,12 +50,22 @@ class TenantJWTAuthentication(JWTAuthentication):
                 token.check_exp(current_time=datetime.now(UTC))
             except TokenError as exc:
                 self._verified.pop(raw_token, None)
-                raise InvalidToken(str(exc)) from exc
+                raise _refused(TokenExpired()) from exc
         try:
             check_request_tenant_claims(token)
         except UnauthenticatedError as exc:
-            raise InvalidToken(exc.message) from exc
+            raise _refused(exc) from exc
         return token
+
+    def _verify(self, raw_token):
+        """simplejwt's own check, telling an expired token (the client refreshes it) from one that
+        is not valid at all."""
+        try:
+            return AccessToken(raw_token)
+        except ExpiredTokenError as exc:
+            raise _refused(TokenExpired()) from exc
+        except TokenError:
+            return super().get_validated_token(raw_token)  # raises simplejwt's own answer
 
     def get_user(self, validated_token):
         try:
@@ -58,5 +80,5 @@ class TenantJWTAuthentication(JWTAuthentication):
         try:
             check_user_claims(validated_token, uid=user.uid, version=user.sesion_version)
         except UnauthenticatedError as exc:
-            raise InvalidToken(exc.message) from exc
+            raise _refused(exc) from exc
         return user

@@ -13,13 +13,14 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
-from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenBackendError, TokenError
 from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from core.db import public_schema
-from core.errors import UnauthenticatedError
+from core.errors import SessionRevoked, TokenExpired, UnauthenticatedError
 from core.models import Tenant
 from core.tenancy.resolver import tenant_of_schema
 from usuarios.models import Usuario
@@ -30,7 +31,6 @@ TENANT_VERSION_CLAIM = "tenant_ver"
 USER_UID_CLAIM = "user_uid"
 USER_VERSION_CLAIM = "user_ver"
 WRONG_TENANT = _("El token no es válido para este tenant.")
-ENDED = _("La sesión ha terminado: inicia sesión de nuevo.")
 
 
 def current_schema() -> str:
@@ -74,7 +74,7 @@ def check_tenant_claims(token: Any, tenant: Tenant | None) -> None:
     if token.get(TENANT_UID_CLAIM) != str(tenant.uid):
         raise UnauthenticatedError(WRONG_TENANT)
     if token.get(TENANT_VERSION_CLAIM) != tenant.sesion_version:
-        raise UnauthenticatedError(ENDED)
+        raise SessionRevoked()
 
 
 def check_user_claims(token: Any, *, uid: Any, version: int) -> None:
@@ -82,7 +82,7 @@ def check_user_claims(token: Any, *, uid: Any, version: int) -> None:
     if token.get(USER_UID_CLAIM) != str(uid):
         raise UnauthenticatedError(_("El token no identifica a ningún usuario."))
     if token.get(USER_VERSION_CLAIM) != version:
-        raise UnauthenticatedError(ENDED)
+        raise SessionRevoked()
 
 
 def token_pair_for(*, user: Usuario) -> dict[str, str]:
@@ -100,10 +100,23 @@ def token_pair_for(*, user: Usuario) -> dict[str, str]:
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
+def _revoked(raw: str) -> bool:
+    """A genuine refresh token (signed by us, unexpired) that is on the blacklist."""
+    try:
+        payload = token_backend.decode(raw, verify=True)
+    except TokenBackendError:
+        return False
+    return BlacklistedToken.objects.filter(token__jti=payload.get(api_settings.JTI_CLAIM)).exists()
+
+
 def _parse_refresh(raw: str) -> RefreshToken:
     try:
         token = RefreshToken(raw)
+    except ExpiredTokenError as exc:
+        raise TokenExpired() from exc
     except TokenError as exc:
+        if _revoked(raw):
+            raise SessionRevoked() from exc  # logged out, or already used once (rotated)
         raise UnauthenticatedError(str(exc)) from exc
     # the tenant from the database: a refresh is rare, and must never follow a stale cache
     check_tenant_claims(token, _tenant_now())
@@ -115,7 +128,7 @@ def _lock_outstanding(token: RefreshToken) -> OutstandingToken:
     # order_by(): the model's default ordering joins the nullable user, which FOR UPDATE refuses
     outstanding = OutstandingToken.objects.select_for_update().order_by().filter(jti=token["jti"]).first()
     if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
-        raise UnauthenticatedError(_("El token ya no es válido."))
+        raise SessionRevoked()  # logged out, or already used once (rotated)
     return outstanding
 
 

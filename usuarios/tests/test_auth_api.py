@@ -3,11 +3,14 @@
 import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+import yaml
+from django.conf import settings
 from django.core.cache import caches
 from django_tenants.utils import schema_context
-from rest_framework_simplejwt.tokens import AccessToken
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from core.testing.client import assert_error
 from core.testing.factories import PASSWORD, expired_access_for, tokens_for
@@ -19,6 +22,7 @@ TOKEN = "/api/auth/token/"
 REFRESH = "/api/auth/token/refresh/"
 LOGOUT = "/api/auth/logout/"
 ME = "/api/usuarios/me/"
+EVERYWHERE = "/api/auth/logout/todas/"
 
 
 def _register(api, email, tenant="alfa", **extra):
@@ -163,7 +167,7 @@ def test_refresh_rotates_and_blacklists_the_old_token(api, usuario_a):
     fresh = response.json()
     assert set(fresh) == {"access", "refresh"} and fresh["refresh"] != pair["refresh"]
     assert api.get(ME, tenant="alfa", token=fresh["access"]).status_code == 200
-    assert_error(api.post(REFRESH, tenant="alfa", json={"refresh": pair["refresh"]}), 401, "token_not_valid")
+    assert_error(api.post(REFRESH, tenant="alfa", json={"refresh": pair["refresh"]}), 401, "session_revoked")
     assert api.post(REFRESH, tenant="alfa", json={"refresh": fresh["refresh"]}).status_code == 200
 
 
@@ -209,7 +213,7 @@ def test_token_of_another_tenant_is_401(api, usuario_a):
 def test_no_expired_forged_and_deactivated_tokens_are_401(api, usuario_a, make_actor):
     assert_error(api.get(ME, tenant="alfa"), 401, "not_authenticated")
     assert_error(
-        api.get(ME, tenant="alfa", token=expired_access_for("alfa", usuario_a.user)), 401, "token_not_valid"
+        api.get(ME, tenant="alfa", token=expired_access_for("alfa", usuario_a.user)), 401, "token_expired"
     )
     forged = AccessToken.for_user(usuario_a.user)
     forged["tenant"] = "alfa"
@@ -233,3 +237,58 @@ def test_platform_operators_use_the_same_token_endpoints(api, operator, usuario_
     # an operator token is not a tenant token, and the reverse
     assert_error(api.get(ME, tenant="alfa", token=access), 401)
     assert_error(api.get(ME, token=usuario_a.token), 401)
+
+
+def test_a_refused_token_says_whether_to_refresh_or_to_log_in_again(api, make_actor, usuario_b):
+    """An SPA refreshes on token_expired and sends the user to log in on session_revoked; anything
+    else (garbage, another tenant's, forged) is token_not_valid."""
+    actor = make_actor("alfa", "usuario")
+    pair = tokens_for("alfa", actor.user)
+    expired_refresh = RefreshToken(pair["refresh"])
+    expired_refresh.set_exp(lifetime=-timedelta(minutes=1))
+    cases = [
+        (api.get(ME, tenant="alfa", token=expired_access_for("alfa", actor.user)), "token_expired"),
+        (api.post(REFRESH, tenant="alfa", json={"refresh": str(expired_refresh)}), "token_expired"),
+        (api.get(ME, tenant="alfa", token="basura"), "token_not_valid"),
+        (api.get(ME, tenant="alfa", token=usuario_b.token), "token_not_valid"),
+        (api.post(REFRESH, tenant="alfa", json={"refresh": "basura"}), "token_not_valid"),
+    ]
+    rotated = api.post(REFRESH, tenant="alfa", json={"refresh": pair["refresh"]})
+    assert rotated.status_code == 200
+    cases.append((api.post(REFRESH, tenant="alfa", json={"refresh": pair["refresh"]}), "session_revoked"))
+    assert api.post(EVERYWHERE, tenant="alfa", token=actor.token).status_code == 200
+    cases.append((api.get(ME, tenant="alfa", token=actor.token), "session_revoked"))
+    cases.append(
+        (api.post(REFRESH, tenant="alfa", json={"refresh": rotated.json()["refresh"]}), "session_revoked")
+    )
+    assert [(r.status_code, r.json()["code"]) for r, _ in cases] == [(401, code) for _, code in cases]
+    # and the OpenAPI document tells client generators so
+    schema = yaml.safe_load((Path(settings.BASE_DIR) / "openapi.yaml").read_text())
+    for path, method in (("/api/usuarios/me/", "get"), ("/api/auth/token/refresh/", "post")):
+        unauthorised = schema["paths"][path][method]["responses"]["401"]["content"]["application/json"]
+        codes = json.dumps(unauthorised)
+        assert "token_expired" in codes and "session_revoked" in codes and "token_not_valid" in codes
+
+
+def test_a_login_without_a_tenant_names_the_header_whatever_the_email(api, usuario_a, operator, new_email):
+    """The likeliest first mistake (a tenant user without X-Tenant-ID) is not answered like a
+    wrong password, and the answer is the same for a tenant user's email, an unknown one and an
+    operator's with a wrong password: it tells nothing about which emails exist."""
+    answers = [
+        api.post(TOKEN, json={"email": email, "password": password})
+        for email, password in (
+            (usuario_a.email, PASSWORD),
+            (new_email(), PASSWORD),
+            (operator.email, "no-es-su-clave"),
+        )
+    ]
+    bodies = [assert_error(r, 401, "invalid_credentials") for r in answers]
+    assert all(b == bodies[0] for b in bodies)
+    assert "X-Tenant-ID" in bodies[0]["error"] and bodies[0]["details"] == {"tenant_header": "X-Tenant-ID"}
+    # inside a tenant a wrong password says nothing of headers
+    inside = assert_error(
+        api.post(TOKEN, tenant="alfa", json={"email": usuario_a.email, "password": "mala"}),
+        401,
+        "invalid_credentials",
+    )
+    assert "X-Tenant-ID" not in inside["error"] and inside["details"] == {}
