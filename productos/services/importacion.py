@@ -109,8 +109,15 @@ def _bool(row: dict, name: str) -> bool:
     raise ValueError("debe ser true/false")
 
 
-def validate_row(row: dict) -> tuple[dict | None, dict[str, str]]:
-    """The cleaned product fields, or the errors by field."""
+def _given(row: dict, name: str) -> bool:
+    """The file has this column (a CSV's header, a JSON object's key), even if empty."""
+    return name in row
+
+
+def validate_row(row: dict, *, update: bool = False) -> tuple[dict | None, dict[str, str]]:
+    """The cleaned product fields, or the errors by field. For a product that exists already
+    (`update`), only the columns the file has are checked and returned: the others keep their
+    values. A column given empty clears an optional field, and is refused for a required one."""
     if not isinstance(row, dict):
         return None, {"fila": "no es un objeto"}
     cleaned, errors = {}, {}
@@ -126,11 +133,25 @@ def validate_row(row: dict) -> tuple[dict | None, dict[str, str]]:
         "activo": lambda: _bool(row, "activo"),
     }
     for name, check in checks.items():
+        if update and name != "sku" and not _given(row, name):
+            continue
         try:
             cleaned[name] = check()
         except ValueError as exc:
             errors[name] = str(exc)
     return (None, errors) if errors else (cleaned, {})
+
+
+def _sku_of(row: object) -> str:
+    return str(row.get("sku") or "").strip().upper() if isinstance(row, dict) else ""
+
+
+def _existing_skus(rows: list[tuple[int, dict]]) -> set[str]:
+    skus = sorted({sku for _, row in rows if (sku := _sku_of(row))})
+    found: set[str] = set()
+    for batch in _chunks(skus):
+        found.update(Producto.objects.filter(sku__in=batch).values_list("sku", flat=True))
+    return found
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -235,9 +256,10 @@ def _import(rows, explicit, result: ImportResult, progress) -> None:
         )
         sequences_realign(app_labels=["productos"])
 
+    existing_skus = _existing_skus(rows)
     valid: dict[str, tuple[int, dict]] = {}
     for line, row in rows:
-        cleaned, errors = validate_row(row)
+        cleaned, errors = validate_row(row, update=_sku_of(row) in existing_skus)
         if errors or cleaned is None:
             result.failed.append((line, errors))
         elif cleaned["sku"] in valid:
@@ -245,27 +267,28 @@ def _import(rows, explicit, result: ImportResult, progress) -> None:
         else:
             valid[cleaned["sku"]] = (line, cleaned)
 
-    categorias, result.categorias_creadas = _by_name(
-        Categoria,
-        {c["categoria"].lower() for _, c in valid.values()},
-        {c["categoria"].lower(): c["categoria"] for _, c in valid.values()},
-    )
-    proveedor_names = {c["proveedor"].lower(): c["proveedor"] for _, c in valid.values() if c["proveedor"]}
+    categoria_names = {c["categoria"].lower(): c["categoria"] for _, c in valid.values() if "categoria" in c}
+    categorias, result.categorias_creadas = _by_name(Categoria, set(categoria_names), categoria_names)
+    proveedor_names = {
+        c["proveedor"].lower(): c["proveedor"] for _, c in valid.values() if c.get("proveedor")
+    }
     proveedores, result.proveedores_creados = _by_name(Proveedor, set(proveedor_names), proveedor_names)
 
     skus = list(valid)
-    done = 0
+    done = len(rows) - len(valid)  # the file's rows: those that failed are done with already
     now = timezone.now()
     for batch in _chunks(skus):
         existing = {p.sku: p for p in Producto.objects.filter(sku__in=batch)}
         new, changed = [], []
         for sku in batch:
             _line, data = valid[sku]
-            fields = {
-                **{f: data[f] for f in PRODUCT_FIELDS if f not in ("categoria", "proveedor")},
-                "categoria": categorias[data["categoria"].lower()],
-                "proveedor": proveedores.get(data["proveedor"].lower()) if data["proveedor"] else None,
-            }
+            fields = {f: data[f] for f in PRODUCT_FIELDS if f in data and f not in ("categoria", "proveedor")}
+            if "categoria" in data:
+                fields["categoria"] = categorias[data["categoria"].lower()]
+            if "proveedor" in data:
+                fields["proveedor"] = (
+                    proveedores.get(data["proveedor"].lower()) if data["proveedor"] else None
+                )
             product = existing.get(sku)
             if product is None:
                 new.append(Producto(sku=sku, **fields))
@@ -281,4 +304,4 @@ def _import(rows, explicit, result: ImportResult, progress) -> None:
         result.updated += len(changed)
         done += len(batch)
         if progress:
-            progress(done, len(skus))
+            progress(done, len(rows))

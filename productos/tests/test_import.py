@@ -19,6 +19,14 @@ def _run(*args):
     return out.getvalue()
 
 
+def _run_failing(*args) -> tuple[str, str]:
+    """A run in which some rows failed: the valid ones are saved, and the command ends in error."""
+    out = StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command(*args, stdout=out, stderr=StringIO())
+    return out.getvalue(), str(failed.value)
+
+
 def _write_csv(path, rows):
     with path.open("w", newline="") as f:
         writer = csv.DictWriter(
@@ -62,10 +70,11 @@ def test_ten_thousand_rows_with_bad_ones(tmp_path, fresh_tenant):
     path = tmp_path / "catalogo.csv"
     _write_csv(path, rows)
 
-    output = _run("importar_productos", "--tenant", schema, str(path))
-    assert "creados: 9995, actualizados: 0, fallidos: 5" in output
+    output, error = _run_failing("importar_productos", "--tenant", schema, str(path))
+    assert "filas: 10000, creados: 9995, actualizados: 0, fallidos: 5" in output
     for index in [*bad, 5000]:
         assert f"línea {index + 2}:" in output  # +1 header, +1 one-based
+        assert str(index + 2) in error
     with schema_context(schema):
         assert Producto.objects.count() == 9995
         assert Categoria.objects.count() == 7 and Proveedor.objects.count() == 3
@@ -73,7 +82,10 @@ def test_ten_thousand_rows_with_bad_ones(tmp_path, fresh_tenant):
 
     rows[3]["precio"] = "99.00"
     _write_csv(path, rows)
-    assert "creados: 0, actualizados: 9995" in _run("importar_productos", "--tenant", schema, str(path))
+    assert (
+        "creados: 0, actualizados: 9995"
+        in _run_failing("importar_productos", "--tenant", schema, str(path))[0]
+    )
     with schema_context(schema):
         assert str(Producto.objects.get(sku="IMP-00003").precio) == "99.00"
 
@@ -82,7 +94,7 @@ def test_dry_run_writes_nothing(tmp_path, fresh_tenant):
     path = tmp_path / "p.json"
     path.write_text(json.dumps([{"sku": "dry-1", "nombre": "Seco", "precio": "2", "categoria": "Nueva"}]))
     output = _run("importar_productos", "--tenant", fresh_tenant.schema_name, str(path), "--dry-run")
-    assert "[simulación] creados: 1" in output
+    assert "[simulación] filas: 1, creados: 1" in output
     with schema_context(fresh_tenant.schema_name):
         assert not Producto.objects.exists() and not Categoria.objects.exists()
 
@@ -185,3 +197,51 @@ def test_a_reimport_rewrites_every_field_of_an_existing_product(tmp_path, fresh_
         assert (str(after.precio), after.costo, after.stock, after.activo) == ("12.50", None, 0, False)
         assert after.categoria.nombre == "Oficina" and after.proveedor_id is None
         assert after.slug != before.slug and after.fecha_actualizacion > before.fecha_actualizacion
+
+
+def test_a_run_counts_the_files_rows_and_fails_when_any_row_failed(tmp_path, fresh_tenant):
+    schema = fresh_tenant.schema_name
+    rows = [
+        {"sku": "a-1", "nombre": "Uno", "precio": "1", "categoria": "Cat"},
+        {"sku": "a-2", "nombre": "Dos", "precio": "-1", "categoria": "Cat"},
+        {"sku": "a-3", "nombre": "", "precio": "1", "categoria": "Cat"},
+        {"sku": "a-4", "nombre": "Cuatro", "precio": "2", "categoria": ""},
+        {"sku": "a-5", "nombre": "Cinco", "precio": "3", "categoria": "Cat"},
+    ]
+    path = tmp_path / "cinco.csv"
+    _write_csv(path, rows)
+    err = StringIO()
+    with pytest.raises(CommandError, match="3 fila"):
+        call_command("importar_productos", "--tenant", schema, str(path), stdout=StringIO(), stderr=err)
+    assert "5/5 filas" in err.getvalue()
+    with schema_context(schema):
+        assert sorted(Producto.objects.values_list("sku", flat=True)) == ["A-1", "A-5"]
+    # every row valid: success
+    _write_csv(path, [rows[0], rows[4]])
+    assert "filas: 2, creados: 0, actualizados: 2, fallidos: 0" in _run(
+        "importar_productos", "--tenant", schema, str(path)
+    )
+
+
+def test_an_existing_sku_is_updated_with_only_the_columns_given(tmp_path, fresh_tenant):
+    schema = fresh_tenant.schema_name
+    path = tmp_path / "alta.json"
+    path.write_text(
+        json.dumps(
+            [{"sku": "p-1", "nombre": "Lápiz", "precio": "1.50", "categoria": "Papelería", "stock": "7"}]
+        )
+    )
+    _run("importar_productos", "--tenant", schema, str(path))
+    update = tmp_path / "precios.csv"
+    update.write_text("sku,precio\np-1,2.25\np-nuevo,3\n")  # no categoria: fine for p-1, not for a new SKU
+    output, _error = _run_failing("importar_productos", "--tenant", schema, str(update))
+    assert "creados: 0, actualizados: 1, fallidos: 1" in output and "línea 3:" in output
+    assert "nombre: obligatorio" in output and "categoria: obligatorio" in output
+    with schema_context(schema):
+        producto = Producto.objects.select_related("categoria").get(sku="P-1")
+        assert (str(producto.precio), producto.nombre, producto.stock, producto.categoria.nombre) == (
+            "2.25",
+            "Lápiz",
+            7,
+            "Papelería",
+        )

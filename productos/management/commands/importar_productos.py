@@ -1,4 +1,3 @@
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,7 +10,8 @@ from productos.services.importacion import productos_importar, read_file
 class Command(BaseCommand):
     help = (
         "Importa productos de un CSV o JSON en un tenant: actualiza por SKU, crea las categorías y "
-        "proveedores que falten, informa de las filas inválidas y guarda las válidas."
+        "proveedores que falten, informa de las filas inválidas y guarda las válidas (sale con error "
+        "si alguna falló). Un SKU que ya existe se actualiza solo con las columnas que trae."
     )
 
     def add_arguments(self, parser):
@@ -28,19 +28,25 @@ class Command(BaseCommand):
             raise CommandError(f"No se pudo leer {opts['archivo']}: {exc}") from exc
 
         def progress(done, total):
-            sys.stderr.write(f"\r{done}/{total} productos ({done * 100 // max(total, 1)}%)")
-            sys.stderr.flush()
+            self.stderr.write(f"\r{done}/{total} filas ({done * 100 // max(total, 1)}%)", ending="")
+            self.stderr.flush()
 
         with schema_context(opts["tenant"]):
             result = productos_importar(
                 rows=rows, explicit=explicit, dry_run=opts["dry_run"], progress=progress
             )
-        sys.stderr.write("\n")
+        self.stderr.write("")
         for line, errors in result.failed:
             detail = "; ".join(f"{f}: {m}" for f, m in errors.items())
             self.stdout.write(f"línea {line}: {detail}")
         prefix = "[simulación] " if opts["dry_run"] else ""
         self.stdout.write(
-            f"{prefix}creados: {result.created}, actualizados: {result.updated}, fallidos: {len(result.failed)} "
+            f"{prefix}filas: {len(rows)}, creados: {result.created}, actualizados: {result.updated}, "
+            f"fallidos: {len(result.failed)} "
             f"(categorías nuevas: {result.categorias_creadas}, proveedores nuevos: {result.proveedores_creados})"
         )
+        if result.failed:
+            lines = ", ".join(str(line) for line, _errors in result.failed[:50])
+            more = "…" if len(result.failed) > 50 else ""
+            # the valid rows were saved (or, with --dry-run, would be): the exit status says not all
+            raise CommandError(f"{len(result.failed)} fila(s) con errores, en las líneas {lines}{more}")
