@@ -8,7 +8,7 @@ WORKERS ?= 2
 # off) when the environment has none, then runs the command. Settings themselves read the environment only.
 LOCAL := $(BIN)/python -m core.local_services
 
-.PHONY: run serve stop test lint format check-migrations openapi bench bench-tenants install worker fuzz
+.PHONY: run manage stop test lint format check-migrations openapi bench bench-tenants install worker fuzz
 
 install: $(VENV)/.installed
 
@@ -24,36 +24,31 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	t = re.sub(r'(?m)^SECRET_KEY=.*$$', 'SECRET_KEY=' + secrets.token_urlsafe(50), t); \
 	t = re.sub(r'(?m)^DEBUG=.*$$', 'DEBUG=true', t); open('.env', 'w').write(t)"
 
-# With Redis, a Celery worker (with the beat schedule) runs beside granian and stops with it;
-# without Redis, tasks run inline.
+# migrate, the demo, then granian and (with Redis) a Celery worker with the beat schedule, all
+# stopped by one Ctrl-C (core/devserver.py). PORT=8711 make run serves on another port.
 run: install .env
-	@$(LOCAL) sh -c '$(MAKE) --no-print-directory serve'
+	@$(LOCAL) $(BIN)/python -m core.devserver --port $(PORT) --workers $(WORKERS)
 
-# `make run` with the local services resolved (DATABASE_URL and REDIS_URL exported).
-serve:
-	$(BIN)/python manage.py migrate --noinput -v 0
-	$(BIN)/python manage.py collectstatic --noinput -v 0
-	$(BIN)/python manage.py preparar_demo --port $(PORT)
-	@if $(BIN)/python manage.py shell --no-imports -v 0 -c "from django.conf import settings; raise SystemExit(not settings.REDIS_URL)"; then \
-		echo "Celery worker: $(BIN)/celery -A core worker -B"; \
-		mkdir -p .data; $(BIN)/celery -A core worker -B -l warning -s .data/celerybeat-schedule --concurrency 2 & \
-		trap "kill $$! 2>/dev/null" EXIT INT TERM; \
-	else echo "Sin Redis: las tareas se ejecutan en línea."; fi; \
-	$(BIN)/granian --interface wsgi core.wsgi:application --host 127.0.0.1 --port $(PORT) \
-		--workers $(WORKERS) --blocking-threads 4 --respawn-failed-workers --no-ws --access-log
+# Any manage.py command with the development services `make run` uses (the embedded PostgreSQL
+# when DATABASE_URL is not set): make manage ARGS="migrate_tenants --status". manage.py itself
+# does the same when run from a set-up checkout, so `python manage.py ...` works as well.
+manage: install
+	@$(LOCAL) $(BIN)/python manage.py $(ARGS)
 
 # The embedded PostgreSQL (.data/postgres), if one is running; `make run` and `make test` stop the
 # one they started when they end. To start from scratch: `make stop && rm -rf .data/postgres`.
 stop:
 	@test -x $(BIN)/python && $(BIN)/python -m core.local_services --stop || true
 
+# More Celery workers, beside `make run` (whose worker runs the beat schedule: this one does not,
+# so tasks are never scheduled twice).
 worker: install
-	$(LOCAL) $(BIN)/celery -A core worker -B -l info -s .data/celerybeat-schedule
+	$(LOCAL) $(BIN)/celery -A core worker -l info
 
 # The suite in parallel, then the API fuzzing (schemathesis needs one process).
 test: install
-	$(LOCAL) $(BIN)/pytest -m "not fuzz"
-	$(LOCAL) $(BIN)/pytest -m fuzz -n 0 core/tests/test_fuzz.py
+	DEV_REDIS_DB=0 $(LOCAL) $(BIN)/pytest -m "not fuzz"
+	DEV_REDIS_DB=0 $(LOCAL) $(BIN)/pytest -m fuzz -n 0 core/tests/test_fuzz.py
 
 # ruff, the import layers (.importlinter) and the domain layer's types (mypy.ini); mypy's Django
 # plugin imports the settings, which only need to be importable here.

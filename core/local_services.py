@@ -34,9 +34,15 @@ def data_dir() -> Path:
     return Path(os.environ.get("DATA_DIR") or BASE_DIR / ".data")
 
 
+def _quiet_runtime_dir() -> None:
+    # pgserver asks platformdirs for a runtime directory, which warns on every command where
+    # XDG_RUNTIME_DIR is unset (a container, a CI job, sudo): a fallback, nothing to act on
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
+
 def embedded_postgres_url() -> str:
     """Start (or reuse) the embedded PostgreSQL and return its URL."""
-    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    _quiet_runtime_dir()
     try:
         import pgserver
     except ImportError as exc:  # pragma: no cover - pgserver is in requirements
@@ -74,6 +80,7 @@ def stop_embedded_postgres(timeout: float = 60) -> bool:
 
 def embedded_postgres_bin_dir() -> Path | None:
     """The embedded PostgreSQL's programs (pg_dump), when the package is installed."""
+    _quiet_runtime_dir()
     try:
         import pgserver
     except ImportError:
@@ -98,7 +105,11 @@ def development_environment(environ: dict[str, str]) -> dict[str, str]:
     if not env.get("DATABASE_URL"):
         env["DATABASE_URL"] = embedded_postgres_url()
     if "REDIS_URL" not in env:
-        env["REDIS_URL"] = "redis://{}:{}/0".format(*LOCAL_REDIS) if redis_answers(*LOCAL_REDIS) else "off"
+        # development's own database (DEV_REDIS_DB, 1): the tests and CI use 0
+        db = env.get("DEV_REDIS_DB") or "1"
+        env["REDIS_URL"] = (
+            "redis://{}:{}/{}".format(*LOCAL_REDIS, db) if redis_answers(*LOCAL_REDIS) else "off"
+        )
     return env
 
 

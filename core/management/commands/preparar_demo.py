@@ -35,6 +35,10 @@ def _credentials() -> dict:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(creds, indent=2))
         path.chmod(0o600)
+    # the body of the README's first call (a login of the tenant admin): `curl ... -d @.data/demo_login.json`
+    body = path.parent / "demo_login.json"
+    body.write_text(json.dumps(creds["admin"]))
+    body.chmod(0o600)
     return creds
 
 
