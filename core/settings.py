@@ -375,6 +375,22 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
+    # the tenant as a security scheme beside the bearer token (core.api.schema: TENANT_SCHEME)
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "tenantHeader": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-Tenant-ID",
+                "description": (
+                    "Schema o dominio del tenant (alias: X-Tenant). Sin ella, el tenant se elige por el "
+                    "nombre de host, o el schema público (operadores de la plataforma)."
+                ),
+            }
+        }
+    },
+    # Swagger UI keeps what Authorize holds (token and tenant) across reloads
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

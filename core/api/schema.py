@@ -1,5 +1,5 @@
-"""OpenAPI: every tenant operation documents the X-Tenant-ID header and bearer auth, and each
-operation lists the error statuses it really answers, with the `code` values of each.
+"""OpenAPI: every tenant operation requires the X-Tenant-ID header (a security scheme, beside the
+bearer token) and has a Spanish summary, and each operation lists the error statuses it really answers, with the `code` values of each.
 
 An operation's errors are what its shape implies (a body can be malformed, a path id can be
 unknown, a role can be refused, a write can meet the tenant's maintenance gate...) plus the
@@ -15,9 +15,9 @@ from typing import TypeVar
 
 from drf_spectacular.drainage import get_override
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
+from core.api.summaries import SUMMARIES
 from core.error_codes import CoreErrorCode as C
 from usuarios.error_codes import UsuarioErrorCode as U
 
@@ -28,17 +28,8 @@ class TenantScope:
     PUBLIC = "public"  # platform API in the public schema: no header
 
 
-def tenant_header(required: bool) -> OpenApiParameter:
-    return OpenApiParameter(
-        name="X-Tenant-ID",
-        type=str,
-        location=OpenApiParameter.HEADER,
-        required=required,
-        description=(
-            "Schema o dominio del tenant (alias: X-Tenant). Sin ella, el tenant se elige por el "
-            "nombre de host, o el schema público."
-        ),
-    )
+# The X-Tenant-ID header's security scheme (declared in SPECTACULAR_SETTINGS' APPEND_COMPONENTS).
+TENANT_SCHEME = "tenantHeader"
 
 
 STATUS_DESCRIPTIONS = {
@@ -128,12 +119,20 @@ def _extra_permissions(permissions: Iterable, method: str) -> bool:
 
 
 class TenantAwareAutoSchema(AutoSchema):
-    def get_override_parameters(self):
-        params = list(super().get_override_parameters())
+    def get_auth(self):
+        """The tenant is a security scheme (`tenantHeader`, the X-Tenant-ID header), beside the
+        bearer token: Swagger UI's Authorize then holds both once for every operation."""
+        auth = super().get_auth() or [{}]
         scope = getattr(self.view, "tenant_scope", TenantScope.TENANT)
-        if scope != TenantScope.PUBLIC:
-            params.append(tenant_header(required=scope == TenantScope.TENANT))
-        return params
+        if scope == TenantScope.PUBLIC:
+            return auth
+        with_tenant = [{**requirement, TENANT_SCHEME: []} for requirement in auth]
+        if scope == TenantScope.TENANT:
+            return with_tenant
+        return [*with_tenant, *auth]  # either a tenant's or the platform's
+
+    def get_summary(self):
+        return super().get_summary() or SUMMARIES.get(self.get_operation_id())
 
     # Docstrings are notes in English for the code's readers, not the API's Spanish
     # documentation: only descriptions given with extend_schema(...) are published.

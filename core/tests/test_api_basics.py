@@ -30,19 +30,43 @@ def test_health_bad_method(api):
 
 @pytest.mark.parametrize("tenant", [None, "alfa"])
 def test_openapi_schema_documents_tenant_header_and_bearer_auth(api, tenant):
+    """The tenant is a security scheme beside the bearer token (Swagger UI's Authorize holds both
+    once); tenant operations require it, platform ones do not take it, the token endpoints take
+    either."""
     response = api.get("/api/schema/", tenant=tenant, params={"format": "json"})
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
-    me = schema["paths"]["/api/usuarios/me/"]["get"]
-    headers = {p["name"]: p for p in me["parameters"] if p["in"] == "header"}
-    assert "X-Tenant-ID" in headers
-    assert {"jwtAuth": []} in me["security"]
+    schemes = schema["components"]["securitySchemes"]
+    assert "bearerFormat" in schemes["jwtAuth"]
+    assert schemes["tenantHeader"] == {
+        **schemes["tenantHeader"],
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Tenant-ID",
+    }
     users = schema["paths"]["/api/usuarios/usuarios/"]["get"]
-    assert any(p["name"] == "X-Tenant-ID" and p["required"] for p in users["parameters"])
+    assert users["security"] == [{"jwtAuth": [], "tenantHeader": []}]
+    register = schema["paths"]["/api/auth/register/"]["post"]
+    assert all("tenantHeader" in requirement for requirement in register["security"])
     tenants = schema["paths"]["/api/tenants/"]["post"]
-    assert not any(p["name"] == "X-Tenant-ID" for p in tenants.get("parameters", []))
-    assert "bearerFormat" in schema["components"]["securitySchemes"]["jwtAuth"]
+    assert tenants["security"] == [{"jwtAuth": []}]
+    login = schema["paths"]["/api/auth/token/"]["post"]
+    assert {"tenantHeader": []} in login["security"] and {} in login["security"]
+    for item in schema["paths"].values():
+        for operation in item.values():
+            assert not any(p["name"] == "X-Tenant-ID" for p in operation.get("parameters", []))
+
+
+def test_every_operation_has_a_spanish_summary_and_an_area_tag(api):
+    schema = api.get("/api/schema/", params={"format": "json"}).json()
+    areas = {"auth", "usuarios", "tickets", "productos", "backups", "tenants"}
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            assert operation.get("summary"), (method, path)
+            assert len(operation["tags"]) == 1 and operation["tags"][0] in areas, (method, path)
+    titles = [op["summary"] for item in schema["paths"].values() for op in item.values()]
+    assert len(titles) == len(set(titles))  # one title names one operation
 
 
 @pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])

@@ -159,3 +159,28 @@ def test_the_admin_speaks_english_to_an_english_browser(browser_page, http_serve
     assert {"file", "type", "size"} <= set(headers), headers
     page.screenshot(path=str(ARTIFACTS / "admin-en.png"), full_page=True)
     page.close()
+
+
+def test_swagger_authorize_holds_the_token_and_the_tenant_for_try_it_out(browser_page, http_server, admin_a):
+    """Authorize once, with the bearer token and the tenant, then Try it out on a tenant operation:
+    the request carries both and is answered 200."""
+    page = browser_page
+    page.goto(f"{http_server.url}/api/docs/")
+    page.wait_for_selector(".opblock-summary-path")
+    page.click("button.authorize")
+    dialog = page.locator(".dialog-ux")
+    for name, value in (("jwtAuth", admin_a.token), ("tenantHeader", "alfa")):
+        block = dialog.locator(".auth-container", has_text=name)
+        block.locator("input").fill(value)
+        block.locator("button.authorize").click()
+    page.click("button.close-modal")
+    operation = page.locator(".opblock", has=page.locator("[data-path='/api/usuarios/me/']")).first
+    operation.locator(".opblock-summary").click()
+    operation.locator("button.try-out__btn").click()
+    with page.expect_response(lambda r: r.url.endswith("/api/usuarios/me/")) as answered:
+        operation.locator("button.execute").click()
+    response = answered.value
+    assert response.status == 200, response.text()
+    assert response.json()["email"] == admin_a.email
+    assert response.request.headers["x-tenant-id"] == "alfa"
+    page.screenshot(path=str(ARTIFACTS / "api-docs-try-it-out.png"))
