@@ -1,9 +1,8 @@
 """Tenancy in the admin: the platform's tenants and domains, and the admin classes that only exist
 in one kind of schema.
 
-The connection's search_path in a tenant ends with `public`, so a model registered for the
-public schema (tenants, domains) would be readable from any tenant's admin unless refused here;
-and tenant models have no table in the public schema.
+A model registered for the public schema (tenants, domains) has no table in a tenant's schema,
+nor a tenant model in the public schema: each admin class is refused where its table is not.
 """
 
 from django import forms

@@ -88,7 +88,11 @@ def test_the_development_entry_point_fills_in_what_is_missing():
     given = {"DATABASE_URL": "postgresql://somewhere/db", "OTHER": "x"}
     filled = development_environment(given)
     assert filled["DATABASE_URL"] == "postgresql://somewhere/db" and filled["OTHER"] == "x"
-    assert filled["REDIS_URL"] == ("redis://127.0.0.1:6379/0" if redis_answers("127.0.0.1", 6379) else "off")
+    # development's own Redis database (1); the tests' (`make test`: DEV_REDIS_DB=0) is another
+    local = redis_answers("127.0.0.1", 6379)
+    assert filled["REDIS_URL"] == ("redis://127.0.0.1:6379/1" if local else "off")
+    tests = development_environment({**given, "DEV_REDIS_DB": "0"})
+    assert tests["REDIS_URL"] == ("redis://127.0.0.1:6379/0" if local else "off")
     assert development_environment({**given, "REDIS_URL": "off"})["REDIS_URL"] == "off"
 
 
