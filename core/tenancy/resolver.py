@@ -81,8 +81,9 @@ def _in_public(load, value: str) -> Tenant | None:
         return load(value)
 
 
-def _cached(kind: str, value: str, load) -> Tenant | None:
-    """Process cache, then the shared cache, then the database."""
+def _cached(kind: str, value: str, load, *, remember_missing: bool = False) -> Tenant | None:
+    """Process cache, then the shared cache, then the database. A name that finds no tenant is
+    looked up again next time (`remember_missing`: kept in the process like any entry)."""
     key = (kind, value)
     now = time.monotonic()
     version = watcher.version(*VERSION_KEY)
@@ -106,9 +107,9 @@ def _cached(kind: str, value: str, load) -> Tenant | None:
         if tenant is not None:
             fields = {f: getattr(tenant, f) for f in _SHARED_FIELDS}
             caches["global"].set(shared_key, {**watcher.stamp(version), "fields": fields}, _SHARED_SECONDS)
-    if tenant is None:
-        # not remembered: a tenant created under this name is served from its first request
-        # (else an old tenant's token would get 404 there, not 401, until the version poll)
+    if tenant is None and not remember_missing:
+        # a tenant created under this name is served from its first request (else an old
+        # tenant's token would get 404 there, not 401, until the version poll)
         return None
     with lookups.lock:
         if lookups.version == version:
@@ -176,7 +177,9 @@ def tenant_for_identifier(raw: str) -> Tenant:
 
 def tenant_for_hostname(hostname: str) -> Tenant:
     """The tenant owning this hostname, or the public stand-in when none does."""
-    tenant = _cached("host", hostname.lower(), _load_by_hostname)
+    # the platform's own hosts find no tenant on every request: that answer is remembered (a
+    # domain given to a tenant is known within the version poll, about a second)
+    tenant = _cached("host", hostname.lower(), _load_by_hostname, remember_missing=True)
     if tenant is None or tenant.schema_name == get_public_schema_name():
         return PUBLIC_TENANT
     return _checked(tenant)
