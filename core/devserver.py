@@ -76,8 +76,10 @@ def main(argv: list[str] | None = None) -> int:
 
     children: list[tuple[subprocess.Popen, signal.Signals]] = []
     if _redis_configured():
+        schedule = BASE_DIR / ".data" / "celerybeat-schedule"
+        schedule.parent.mkdir(exist_ok=True)
         worker = [sys.executable, "-m", "celery", "-A", "core", "worker", "-B", "-l", "warning"]
-        worker += ["-s", str(BASE_DIR / ".data" / "celerybeat-schedule"), "--concurrency", "2"]
+        worker += ["-s", str(schedule), "--concurrency", "2"]
         print(f"Celery worker (con beat): {' '.join(worker[2:])}", flush=True)
         children.append((_start(worker), signal.SIGTERM))  # warm shutdown: running tasks finish
     else:
