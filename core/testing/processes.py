@@ -89,7 +89,9 @@ def serving(command: list[str], env: dict[str, str], *, port: int, probe: str = 
             except httpx.TransportError:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
-                    raise RuntimeError(f"{command[2]} did not start: {log.read().decode()[-2000:]}") from None
+                    raise RuntimeError(
+                        f"{' '.join(command[:3])} did not start: {log.read().decode()[-2000:]}"
+                    ) from None
                 time.sleep(0.2)
         yield proc
     finally:
@@ -170,25 +172,9 @@ def nginx_in_front(upstream_port: int):
                 f"http {{\naccess_log off;\nclient_body_temp_path {prefix}/body;\nproxy_temp_path {prefix}/proxy;\n"
                 f"{server}\n}}\n"
             )
-        proc = subprocess.Popen(
-            [binary, "-p", prefix, "-c", conf, "-g", "daemon off; master_process off;"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    httpx.get(f"{url}/health", timeout=5)
-                    break
-                except httpx.TransportError:
-                    assert proc.poll() is None and time.monotonic() < deadline, "nginx did not start"
-                    time.sleep(0.1)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+        command = [binary, "-p", prefix, "-c", conf, "-g", "daemon off; master_process off;"]
+        with serving(command, dict(os.environ), port=port):
+            yield f"http://127.0.0.1:{port}"
 
 
 class RedisProcess:
