@@ -50,7 +50,7 @@ test: install
 	DEV_REDIS_DB=0 $(LOCAL) $(BIN)/pytest -m "not fuzz"
 	DEV_REDIS_DB=0 $(LOCAL) $(BIN)/pytest -m fuzz -n 0 core/tests/test_fuzz.py
 
-# ruff, the import layers (.importlinter) and the domain layer's types (mypy.ini); mypy's Django
+# ruff, the import layers (.importlinter) and the product's types (mypy.ini); mypy's Django
 # plugin imports the settings, which only need to be importable here.
 lint: install
 	$(BIN)/ruff check .

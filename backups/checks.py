@@ -13,7 +13,7 @@ def supabase_bucket_is_private(app_configs, **kwargs):
     from backups.storage import BucketPublic, StorageError, StorageMisconfigured, get_storage
 
     try:
-        status = get_storage().bucket_status()  # type: ignore[attr-defined]
+        status = get_storage().bucket_status()
     except BucketPublic as exc:
         return [CheckWarning(str(exc), id="backups.W001")]
     except StorageMisconfigured as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -37,10 +37,18 @@ def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:
     return prefix + struct.pack(">I", counter) + (b"\x01" if last else b"\x00")
 
 
+class ByteSink(Protocol):
+    """Where written bytes go: a binary file, or another writer of the pipeline."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+
 class EncryptingWriter:
     """A write-only file object that encrypts what it is given into `sink`."""
 
-    def __init__(self, sink: BinaryIO, secret: str) -> None:
+    def __init__(self, sink: ByteSink, secret: str) -> None:
         self.sink = sink
         salt, self.prefix = os.urandom(16), os.urandom(7)
         self.aead = _key(secret, salt)

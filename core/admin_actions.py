@@ -1,6 +1,7 @@
 """Admin actions that apply a service to each selected object, as the API would one by one."""
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.contrib import messages
 
@@ -13,7 +14,7 @@ def apply_each(
     objects: Iterable,
     change: Callable,
     *,
-    label: Callable[[object], str],
+    label: Callable[[Any], str],
     done: Callable[[int], str],
 ) -> None:
     """Call `change` on every object: each refusal is reported with the object's label and its

@@ -55,9 +55,10 @@ def get_many(keys: list[str]) -> dict[str, Any]:
         values = conn.read_response()
     except BaseException as exc:
         conn.disconnect()
-        if not cache._ignore_exceptions or not isinstance(exc, Exception):
+        # django-redis' DJANGO_REDIS_IGNORE_EXCEPTIONS, as its own reads honour it
+        if not cache._ignore_exceptions or not isinstance(exc, Exception):  # type: ignore[attr-defined]
             raise
-        if cache._log_ignored_exceptions:
+        if cache._log_ignored_exceptions:  # type: ignore[attr-defined]
             logger.warning("Cache read failed (served from the database): %s", exc)
         return {}
     return {key: client.decode(value) for key, value in zip(keys, values, strict=True) if value is not None}

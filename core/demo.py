@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -108,7 +109,7 @@ CATALOGO: dict[str, tuple[str, list[tuple[str, str]]]] = {
     ),
 }
 
-PROVEEDORES = [
+PROVEEDORES: list[dict[str, Any]] = [
     {
         "nombre": "Distribuciones Andinas S.A.",
         "email": "ventas@andinas.example",

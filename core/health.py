@@ -5,12 +5,13 @@ PostgreSQL is down, whatever tenant header or host the probe sends.
 """
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.api.envelope import error_response
+from core.db import connection
 from core.error_codes import CoreErrorCode
 
 HEALTH_PATHS = frozenset({"/health", "/health/"})

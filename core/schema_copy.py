@@ -109,9 +109,11 @@ def dump_schema(schema: str, write, *, section: str | None = None) -> None:
             command, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
         ) as proc,
     ):
-        for chunk in iter(lambda: proc.stdout.read(CHUNK), b""):
+        out, err = proc.stdout, proc.stderr
+        assert out is not None and err is not None  # both are pipes
+        for chunk in iter(lambda: out.read(CHUNK), b""):
             write(chunk)
-        stderr = proc.stderr.read().decode(errors="replace")
+        stderr = err.read().decode(errors="replace")
         if proc.wait() != 0:
             raise DumpError(f"pg_dump terminó con código {proc.returncode}: {stderr.strip()[-1000:]}")
 

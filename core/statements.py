@@ -15,7 +15,7 @@ save() would send pre_save/post_save; these do not, and refuse a model that has 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError
 from django.db.models import AutoField, BigAutoField, Field, Model, QuerySet, SmallAutoField
@@ -154,7 +154,7 @@ def update_sql(obj: Model, fields: Sequence[str]) -> tuple[str, list[Any]]:
     model = type(obj)
     _plain(model)
     meta = model._meta
-    chosen = [meta.get_field(name) for name in fields]
+    chosen = [cast(Field, meta.get_field(name)) for name in fields]
     key = (model, tuple(f.attname for f in chosen))
     sql = _updates.get(key)
     if sql is None:

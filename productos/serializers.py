@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -19,7 +20,7 @@ from productos.models import (
 
 MAX_CANTIDAD = 10_000
 MAX_ITEMS = 200
-PRICE = {"max_digits": 12, "decimal_places": 2}
+PRICE: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 
 
 class CategoriaSerializer(serializers.ModelSerializer):
@@ -178,7 +179,9 @@ class ItemInputSerializer(serializers.Serializer):
 
 
 class PedidoCreateSerializer(serializers.Serializer):
-    items = ItemInputSerializer(many=True, allow_empty=False, max_length=MAX_ITEMS)
+    items: serializers.ListSerializer = serializers.ListSerializer(
+        child=ItemInputSerializer(), allow_empty=False, max_length=MAX_ITEMS
+    )
     notas = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 

@@ -1,5 +1,7 @@
 import re
+from typing import Any, cast
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -28,6 +30,7 @@ from productos.serializers import (
     ProveedorSerializer,
 )
 from productos.services import catalogo, pedidos
+from usuarios.models import Usuario
 from usuarios.permissions import IsTenantStaff
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -55,13 +58,16 @@ class _CatalogueViewSet(viewsets.ModelViewSet):
     permission_classes = [StaffWritesUsersRead]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     lookup_value_regex = "[0-9]{1,18}"
-    model = None
-    write_serializer_class = None
+    model: Any = None
+    write_serializer_class: Any = None
+
+    def list_selector(self, *, actor: Usuario) -> QuerySet:
+        raise NotImplementedError
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.model.objects.none()
-        return self.list_selector(actor=self.request.user)
+        return self.list_selector(actor=cast(Usuario, self.request.user))
 
     def _validated(self, partial: bool) -> dict:
         data = self.write_serializer_class(data=self.request.data, partial=partial)
@@ -173,10 +179,10 @@ class PedidoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Pedido.objects.none()
-        return selectors.pedido_list(actor=self.request.user)
+        return selectors.pedido_list(actor=cast(Usuario, self.request.user))
 
     def _respond(self, pedido, created: bool, code=status.HTTP_201_CREATED):
-        pedido = selectors.pedido_list(actor=self.request.user).get(pk=pedido.pk)
+        pedido = selectors.pedido_list(actor=cast(Usuario, self.request.user)).get(pk=pedido.pk)
         headers = {} if created else {"Idempotent-Replayed": "true"}
         return Response(PedidoSerializer(pedido).data, status=code, headers=headers)
 

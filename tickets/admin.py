@@ -1,6 +1,8 @@
 """Tickets in the admin. Every change goes through the services, so the transition table, the
 assignment rules, the history and the events are the API's."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +20,7 @@ class InteraccionInline(admin.TabularInline):
     model = Interaccion
     extra = 0
     fields = ["tipo", "usuario", "contenido", "fecha_creacion"]
-    readonly_fields = fields
+    readonly_fields = ["tipo", "usuario", "contenido", "fecha_creacion"]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -57,7 +59,7 @@ def _run(modeladmin, request, tickets, change, done) -> None:
     apply_each(modeladmin, request, tickets, change, label=lambda t: t.titulo, done=done)
 
 
-def _state_action(estado: str, description: str):
+def _state_action(estado: str, description: Any):
     def action(modeladmin, request, queryset):
         _run(
             modeladmin,

@@ -1,3 +1,5 @@
+from typing import cast
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -23,6 +25,7 @@ from tickets.serializers import (
     TicketSerializer,
     TicketUpdateSerializer,
 )
+from usuarios.models import Usuario
 from usuarios.permissions import IsTenantStaff
 from usuarios.selectors import usuarios_datos
 
@@ -79,7 +82,7 @@ class TicketViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """The body's data. An unknown (or unseen) ticket is 404 whatever the body: a bad body
         looks the ticket up before answering 400 (a good one is looked up by the service)."""
         if not serializer.is_valid():
-            services.ticket_for_actor(ticket_id=pk, actor=self.request.user)
+            services.ticket_for_actor(ticket_id=pk, actor=cast(Usuario, self.request.user))
             serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 

@@ -83,7 +83,7 @@ class Usuario(AbstractBaseUser):
 
     # Django's auth, admin and simplejwt read these names.
     @property
-    def is_active(self) -> bool:
+    def is_active(self) -> bool:  # type: ignore[override]  # a field in AbstractBaseUser: here it reads `activo`
         return self.activo
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -127,6 +128,7 @@ def _code_for(exc: exceptions.APIException) -> str:
 
 
 def _message_and_details(exc: exceptions.APIException) -> tuple[str, dict]:
+    detail: Any
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail
         details = detail if isinstance(detail, dict) else {"non_field_errors": detail}
@@ -134,7 +136,7 @@ def _message_and_details(exc: exceptions.APIException) -> tuple[str, dict]:
     if isinstance(exc, exceptions.ParseError):
         return str(_("El cuerpo de la petición no es JSON válido.")), {"parser": str(exc.detail)}
     if isinstance(exc, exceptions.Throttled):
-        return str(_("Demasiadas peticiones. Inténtalo más tarde.")), {"wait": exc.wait}
+        return str(_("Demasiadas peticiones. Inténtalo más tarde.")), {"wait": getattr(exc, "wait", None)}
     if isinstance(exc, _Answer):
         return str(exc.detail), exc.details
     detail = exc.detail
@@ -198,13 +200,13 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
     message, details = _message_and_details(api_exc)
     body = error_body(status=api_exc.status_code, code=_code_for(api_exc), message=message, details=details)
     headers = {}
-    if getattr(api_exc, "auth_header", None):
-        headers["WWW-Authenticate"] = api_exc.auth_header
+    if auth_header := getattr(api_exc, "auth_header", None):
+        headers["WWW-Authenticate"] = auth_header
     elif api_exc.status_code == 401 and context.get("view") is not None:
         # a domain refusal of the caller's token: the view says how to authenticate, as DRF does
         header = context["view"].get_authenticate_header(context["request"])
         if header:
             headers["WWW-Authenticate"] = header
-    if getattr(api_exc, "wait", None):
-        headers["Retry-After"] = str(int(api_exc.wait))
+    if wait := getattr(api_exc, "wait", None):
+        headers["Retry-After"] = str(int(wait))
     return Response(body, status=api_exc.status_code, headers=headers)

@@ -72,7 +72,7 @@ class EstimatingPaginator(Paginator):
         if not isinstance(qs, QuerySet):
             return super().count, False
         sql, params = qs.order_by().query.sql_with_params()
-        shape = (connections[qs.db].schema_name, sql, tuple(map(str, params)))
+        shape = (getattr(connections[qs.db], "schema_name", None), sql, tuple(map(str, params)))
         known = _big.estimate(shape)
         if known is not None:  # past the limit a moment ago
             return known, True

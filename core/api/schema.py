@@ -159,7 +159,7 @@ class TenantAwareAutoSchema(AutoSchema):
         method = self.method.lower()
         scope = getattr(self.view, "tenant_scope", TenantScope.TENANT)
         # what any request can meet: a bad or unknown tenant, an Accept it cannot have, an outage
-        codes = {C.INVALID_TENANT, C.TENANT_NOT_FOUND, C.TENANT_INACTIVE, C.NOT_ACCEPTABLE}
+        codes: set[str] = {C.INVALID_TENANT, C.TENANT_NOT_FOUND, C.TENANT_INACTIVE, C.NOT_ACCEPTABLE}
         codes |= {C.SERVER_ERROR, C.SERVICE_UNAVAILABLE}
         if scope == TenantScope.TENANT:
             codes.add(C.TENANT_REQUIRED)

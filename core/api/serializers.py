@@ -43,7 +43,7 @@ class FieldsOnceMixin:
         if plan is None:
             plan = [
                 (f.field_name, f.source_attrs[0] if len(f.source_attrs) == 1 else None, f)
-                for f in self._readable_fields  # type: ignore[attr-defined]
+                for f in self._readable_fields
             ]
             cls._read_plan = plan
         ret = {}

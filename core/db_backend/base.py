@@ -14,8 +14,8 @@ request opens a fresh one.
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import psycopg2
 from django.conf import settings
-from django.db.backends.postgresql.base import Database
 from django_tenants.postgresql_backend.base import DatabaseWrapper as TenantDatabaseWrapper
 from django_tenants.utils import get_public_schema_name
 
@@ -73,7 +73,7 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         self.search_path_set_schemas = None
         self.search_path_in_effect = None
 
-    def before_commit(self, sql: str, params: Sequence[Any], then: Callable[[tuple], None] | None = None):
+    def before_commit(self, sql: str, params: Sequence[Any], then: Callable[[Any], None] | None = None):
         """Run `sql` in the current transaction, together with the others queued so, in one
         round trip just before COMMIT; `then` gets its first row once the COMMIT succeeded.
         Outside a transaction it runs now. For writes nobody reads back before the commit
@@ -96,14 +96,14 @@ class DatabaseWrapper(TenantDatabaseWrapper):
         if (
             self.connection is not None
             and self.health_check_enabled
-            and not self.health_check_done
+            and not getattr(self, "health_check_done", False)
             and not self.in_atomic_block
         ):
             try:
                 with self.connection.cursor() as cursor:
                     cursor.execute(sql, params)
                     row = cursor.fetchone()
-            except Database.Error:
+            except psycopg2.Error:
                 self.close()
             else:
                 self.health_check_done = True

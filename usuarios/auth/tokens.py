@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenBackendError, TokenError
 from rest_framework_simplejwt.settings import api_settings
@@ -19,7 +19,7 @@ from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from core.db import public_schema
+from core.db import connection, public_schema
 from core.errors import SessionRevoked, TokenExpired, UnauthenticatedError
 from core.models import Tenant
 from core.tenancy.resolver import tenant_of_schema
@@ -103,7 +103,7 @@ def token_pair_for(*, user: Usuario) -> dict[str, str]:
 def _revoked(raw: str) -> bool:
     """A genuine refresh token (signed by us, unexpired) that is on the blacklist."""
     try:
-        payload = token_backend.decode(raw, verify=True)
+        payload = token_backend.decode(raw, verify=True)  # type: ignore[arg-type]  # an encoded token, as it is at run time
     except TokenBackendError:
         return False
     return BlacklistedToken.objects.filter(token__jti=payload.get(api_settings.JTI_CLAIM)).exists()
@@ -111,7 +111,7 @@ def _revoked(raw: str) -> bool:
 
 def _parse_refresh(raw: str) -> RefreshToken:
     try:
-        token = RefreshToken(raw)
+        token = RefreshToken(raw)  # type: ignore[arg-type]  # simplejwt annotates the encoded token as Token
     except ExpiredTokenError as exc:
         raise TokenExpired() from exc
     except TokenError as exc:
