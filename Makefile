@@ -8,7 +8,7 @@ WORKERS ?= 2
 # off) when the environment has none, then runs the command. Settings themselves read the environment only.
 LOCAL := $(BIN)/python -m core.local_services
 
-.PHONY: run manage stop test lint format check-migrations openapi bench bench-tenants install worker fuzz
+.PHONY: run manage stop test test-latest lint format check-migrations openapi bench bench-tenants install worker fuzz
 
 install: $(VENV)/.installed
 
@@ -49,6 +49,18 @@ worker: install
 test: install
 	DEV_REDIS_DB=0 $(LOCAL) $(BIN)/pytest -m "not fuzz"
 	DEV_REDIS_DB=0 $(LOCAL) $(BIN)/pytest -m fuzz -n 0 core/tests/test_fuzz.py
+
+# The whole suite on the newest releases of the direct dependencies (requirements-latest.txt),
+# in .venv-latest; what it installed is printed first. See the README's "Upgrade drill".
+test-latest:
+	test -x .venv-latest/bin/python || $(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install -q --upgrade pip
+	.venv-latest/bin/python -m pip install -q --upgrade -r requirements-latest.txt
+	grep -v -E '^(-r |#|$$)' requirements-dev.txt > .venv-latest/tools.txt
+	.venv-latest/bin/python -m pip install -q -r .venv-latest/tools.txt
+	.venv-latest/bin/python -m pip freeze | grep -i -E "$$(grep -v -E '^(#|$$)' requirements-latest.txt | sed -E 's/[<>=\[].*//' | paste -sd'|')" || true
+	DEV_REDIS_DB=0 .venv-latest/bin/python -m core.local_services .venv-latest/bin/pytest -m "not fuzz"
+	DEV_REDIS_DB=0 .venv-latest/bin/python -m core.local_services .venv-latest/bin/pytest -m fuzz -n 0 core/tests/test_fuzz.py
 
 # ruff, the import layers (.importlinter) and the product's types (mypy.ini); mypy's Django
 # plugin imports the settings, which only need to be importable here.

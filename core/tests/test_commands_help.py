@@ -12,7 +12,7 @@ from core.local_services import BASE_DIR
 def _project_commands():
     for config in apps.get_app_configs():
         path = Path(config.path)
-        if BASE_DIR not in path.parents or ".venv" in path.parts:
+        if BASE_DIR not in path.parents or "site-packages" in path.parts:
             continue
         folder = path / "management" / "commands"
         for module in sorted(folder.glob("*.py")) if folder.is_dir() else []:
