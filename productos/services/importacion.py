@@ -109,11 +109,6 @@ def _bool(row: dict, name: str) -> bool:
     raise ValueError("debe ser true/false")
 
 
-def _given(row: dict, name: str) -> bool:
-    """The file has this column (a CSV's header, a JSON object's key), even if empty."""
-    return name in row
-
-
 def validate_row(row: dict, *, update: bool = False) -> tuple[dict | None, dict[str, str]]:
     """The cleaned product fields, or the errors by field. For a product that exists already
     (`update`), only the columns the file has are checked and returned: the others keep their
@@ -133,7 +128,8 @@ def validate_row(row: dict, *, update: bool = False) -> tuple[dict | None, dict[
         "activo": lambda: _bool(row, "activo"),
     }
     for name, check in checks.items():
-        if update and name != "sku" and not _given(row, name):
+        # a column the file has (a CSV's header, a JSON object's key), even empty, is given
+        if update and name != "sku" and name not in row:
             continue
         try:
             cleaned[name] = check()

@@ -43,6 +43,9 @@ class Command(MigrateSchemasCommand):
                     app_label=options.get("app_label"),
                     migration_name=options.get("migration_name"),
                 )
+            if every_tenant and options.get("app_label") and plain_run:
+                # the tenants moved outside the rollout: record where they stand now (a --plan or
+                # --check moved nothing, and would pay a query per tenant for it)
                 rollout.tenants_record_levels()
             return
         only_tenants = options.get("tenant") and not options.get("shared")
